@@ -22,6 +22,7 @@ public final class ConfluentAvroDeserializer<T extends SpecificRecord> implement
   private final Map<Integer, SpecificDatumReader<T>> readers = new ConcurrentHashMap<>();
 
   public ConfluentAvroDeserializer(Schema readerSchema, SchemaRegistry registry) {
+    TrustedAvroClasses.install();
     this.registry = registry;
     this.readerSchema = readerSchema;
   }

@@ -14,12 +14,18 @@ public final class ConfluentAvroSerde<T extends SpecificRecord> implements Serde
   private final ConfluentAvroDeserializer<T> deserializer;
 
   public ConfluentAvroSerde(Class<T> type, SchemaRegistry registry) {
-    this(SpecificData.get().getSchema(type), registry, false);
+    this(schemaOf(type), registry, false);
   }
 
   public ConfluentAvroSerde(Schema schema, SchemaRegistry registry, boolean isKey) {
+    TrustedAvroClasses.install();
     this.serializer = new ConfluentAvroSerializer<>(schema, registry, isKey);
     this.deserializer = new ConfluentAvroDeserializer<>(schema, registry);
+  }
+
+  private static Schema schemaOf(Class<?> type) {
+    TrustedAvroClasses.install();
+    return SpecificData.get().getSchema(type);
   }
 
   @Override

@@ -25,6 +25,7 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
   private volatile int lastId = -1;
 
   public ConfluentAvroSerializer(Schema schema, SchemaRegistry registry, boolean isKey) {
+    TrustedAvroClasses.install();
     this.registry = registry;
     this.schema = schema;
     this.writer = new SpecificDatumWriter<>(schema);

@@ -1,0 +1,31 @@
+package dev.shipgate.schemas.serde;
+
+import org.apache.avro.util.ClassSecurityValidator;
+import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
+
+/**
+ * Avro 1.12 refuses to instantiate generated classes outside a trusted list. shipgate's own
+ * generated packages are trusted in addition to Avro's defaults and whatever the system
+ * properties already allow; nothing else is.
+ */
+final class TrustedAvroClasses {
+  private TrustedAvroClasses() {}
+
+  private static volatile boolean installed;
+
+  static void install() {
+    if (installed) {
+      return;
+    }
+    synchronized (TrustedAvroClasses.class) {
+      if (installed) {
+        return;
+      }
+      ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
+      ClassSecurityPredicate ours = c -> c.getName().startsWith("dev.shipgate.events.")
+          || c.getName().startsWith("dev.shipgate.results.");
+      ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(previous, ours));
+      installed = true;
+    }
+  }
+}
