@@ -11,6 +11,7 @@ import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.schemas.serde.TrustedAvroClasses;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -25,6 +26,10 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class Topics {
   private Topics() {}
+
+  static {
+    TrustedAvroClasses.install();
+  }
 
   /** Partitions of every topic: enough to spread campaigns, few enough for a one-broker stack. */
   public static final int PARTITIONS = 3;

@@ -6,14 +6,16 @@ import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
 /**
  * Avro 1.12 refuses to instantiate generated classes outside a trusted list. shipgate's own
  * generated packages are trusted in addition to Avro's defaults and whatever the system
- * properties already allow; nothing else is.
+ * properties already allow; nothing else is. Building a record whose enum field keeps its default
+ * needs this too, so {@code Topics} installs it when loaded.
  */
-final class TrustedAvroClasses {
+public final class TrustedAvroClasses {
   private TrustedAvroClasses() {}
 
   private static volatile boolean installed;
 
-  static void install() {
+  /** Idempotent; called by the serdes, by {@code Topics} and by every entry point. */
+  public static void install() {
     if (installed) {
       return;
     }

@@ -1,0 +1,62 @@
+package dev.shipgate.producer.importer;
+
+import java.util.List;
+
+/**
+ * Options of one import.
+ *
+ * @param campaignId imports the run under this campaign id instead of the one in its
+ *     campaign-summary.json (the demo imports the sample under a fresh id); required to import a
+ *     single JSONL file; allowed only when the path holds one run. Null: from the artifacts.
+ * @param phasesEnabled the phases the campaign must have evidence for; null: the seed protocol's
+ *     {@code [1, 2, 3, 4]}
+ * @param targetName the system under test; null: {@code ai-memory}
+ */
+public record ImportOptions(String campaignId, List<Integer> phasesEnabled, String targetName) {
+
+  /** The seed protocol's phases. */
+  public static final List<Integer> SEED_PHASES = List.of(1, 2, 3, 4);
+
+  /** The seed's system under test. */
+  public static final String SEED_TARGET = "ai-memory";
+
+  public ImportOptions {
+    phasesEnabled = phasesEnabled == null ? null : List.copyOf(phasesEnabled);
+    if (phasesEnabled != null) {
+      for (Integer phase : phasesEnabled) {
+        if (phase < 1 || phase > 4) {
+          throw new IllegalArgumentException("phases_enabled: phase " + phase
+              + " is not one of 1, 2, 3, 4");
+        }
+      }
+    }
+    if (targetName != null && targetName.isBlank()) {
+      throw new IllegalArgumentException("target name must not be blank");
+    }
+  }
+
+  /** No overrides: everything from the artifacts and the seed protocol. */
+  public static ImportOptions defaults() {
+    return new ImportOptions(null, null, null);
+  }
+
+  public ImportOptions withCampaignId(String id) {
+    return new ImportOptions(id, phasesEnabled, targetName);
+  }
+
+  public ImportOptions withPhasesEnabled(List<Integer> phases) {
+    return new ImportOptions(campaignId, phases, targetName);
+  }
+
+  public ImportOptions withTargetName(String name) {
+    return new ImportOptions(campaignId, phasesEnabled, name);
+  }
+
+  List<Integer> effectivePhases() {
+    return phasesEnabled == null ? SEED_PHASES : phasesEnabled;
+  }
+
+  String effectiveTargetName() {
+    return targetName == null ? SEED_TARGET : targetName;
+  }
+}
