@@ -1,0 +1,78 @@
+package dev.shipgate.sink;
+
+import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.CycleConvergence;
+import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.PhaseVerdict;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * The latest record per topic and key, grouped by campaign: the in-memory image of the compacted
+ * result topics. Not thread-safe; owned by the sink's polling thread.
+ */
+final class LatestRecords {
+  private final Map<String, Map<String, SpecificRecord>> byCampaign = new HashMap<>();
+  /** topic + '\0' + key → campaign, so a tombstone (no value) finds its campaign. */
+  private final Map<String, String> owner = new HashMap<>();
+
+  /** Stores {@code value} as the latest of {@code topic}/{@code key}; returns its campaign. */
+  String put(String topic, String key, String campaignId, SpecificRecord value) {
+    String slot = topic + '\0' + key;
+    String previous = owner.put(slot, campaignId);
+    if (previous != null && !previous.equals(campaignId)) {
+      byCampaign.getOrDefault(previous, Map.of()).remove(slot);
+    }
+    byCampaign.computeIfAbsent(campaignId, c -> new LinkedHashMap<>()).put(slot, value);
+    return campaignId;
+  }
+
+  /** Forgets {@code topic}/{@code key} (a tombstone); returns its campaign, or null if unknown. */
+  String remove(String topic, String key) {
+    String slot = topic + '\0' + key;
+    String campaignId = owner.remove(slot);
+    if (campaignId != null) {
+      byCampaign.getOrDefault(campaignId, new HashMap<>()).remove(slot);
+    }
+    return campaignId;
+  }
+
+  Set<String> campaigns() {
+    return new TreeSet<>(byCampaign.keySet());
+  }
+
+  CampaignVerdict verdict(String campaignId) {
+    return records(campaignId).stream().filter(CampaignVerdict.class::isInstance)
+        .map(CampaignVerdict.class::cast).findFirst().orElse(null);
+  }
+
+  RunRecords runRecords(String campaignId) {
+    List<PhaseVerdict> phases = new ArrayList<>();
+    List<FaultBound> bounds = new ArrayList<>();
+    List<CycleConvergence> cycles = new ArrayList<>();
+    CampaignVerdict verdict = null;
+    for (SpecificRecord r : records(campaignId)) {
+      if (r instanceof CampaignVerdict v) {
+        verdict = v;
+      } else if (r instanceof PhaseVerdict p) {
+        phases.add(p);
+      } else if (r instanceof FaultBound b) {
+        bounds.add(b);
+      } else if (r instanceof CycleConvergence c) {
+        cycles.add(c);
+      }
+    }
+    return new RunRecords(campaignId, verdict, phases, bounds, cycles);
+  }
+
+  private Collection<SpecificRecord> records(String campaignId) {
+    return byCampaign.getOrDefault(campaignId, Map.of()).values();
+  }
+}

@@ -1,0 +1,28 @@
+package dev.shipgate.sink;
+
+import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.CycleConvergence;
+import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.PhaseVerdict;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The latest result records of one campaign, as Streams last published them: everything
+ * {@link RunArtifactsWriter} needs to write {@code runs/<campaign-id>/}.
+ *
+ * @param campaignId the campaign id (validated by the writer, never trusted)
+ * @param verdict the campaign verdict, or {@code null} while Streams has not published one
+ * @param phases phase verdicts: phase 1 per node (and the phase 1 aggregate), 2, 3, 4
+ * @param bounds per-fault convergence bounds
+ * @param cycles per-cycle convergence records
+ */
+public record RunRecords(String campaignId, CampaignVerdict verdict, List<PhaseVerdict> phases,
+    List<FaultBound> bounds, List<CycleConvergence> cycles) {
+
+  public RunRecords {
+    phases = List.copyOf(Objects.requireNonNull(phases, "phases"));
+    bounds = List.copyOf(Objects.requireNonNull(bounds, "bounds"));
+    cycles = List.copyOf(Objects.requireNonNull(cycles, "cycles"));
+  }
+}

@@ -1,0 +1,334 @@
+package dev.shipgate.sink;
+
+import static dev.shipgate.sink.Fixtures.R24;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shipgate.results.BoundSource;
+import dev.shipgate.results.CampaignState;
+import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.CycleConvergence;
+import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.results.Verdict;
+import dev.shipgate.schemas.CampaignIds;
+import dev.shipgate.schemas.SeedJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunArtifactsWriterTest {
+  @TempDir
+  Path tmp;
+
+  private Path runs() {
+    return tmp.resolve("runs");
+  }
+
+  @Test
+  void shouldWriteSeedArtifactsByteIdenticalToTheReferenceRun() throws IOException {
+    new RunArtifactsWriter(runs()).write(Fixtures.r24());
+
+    for (String file : List.of("campaign-summary.json", "phase1-node-a.json",
+        "phase1-node-b.json", "phase1-node-c.json", "phase2.json", "phase3.json",
+        "phase4.json")) {
+      assertEquals(Fixtures.reference(R24, file), read(R24, file), file);
+    }
+  }
+
+  @Test
+  void shouldWriteCycleLinesInRunChaosFormatInCycleOrder() throws IOException {
+    String id = "chaos-1";
+    List<CycleConvergence> cycles = List.of(
+        Fixtures.cycle(id, "partition_minority", 2, 95, 2, 3, List.of("95", "ERR", "90"), 0,
+            Map.of()),
+        Fixtures.cycle(id, "partition_minority", 1, 97, 3, 0, List.of("97", "20", "20"), 20,
+            Map.of()),
+        unobserved(Fixtures.cycle(id, "partition_minority", 3, 0, 0, 0, List.of("", "", ""), 0,
+            Map.of())));
+
+    new RunArtifactsWriter(runs()).write(new RunRecords(id, null, List.of(), List.of(), cycles));
+
+    assertEquals(
+        "{\"cycle\":1,\"fault\":\"partition_minority\",\"writes\":100,\"ok\":97,"
+            + "\"quorum_not_met\":0,\"fail\":3,\"count_node0\":\"97\",\"count_node1\":\"20\","
+            + "\"count_node2\":\"20\"}\n"
+            + "{\"cycle\":2,\"fault\":\"partition_minority\",\"writes\":100,\"ok\":95,"
+            + "\"quorum_not_met\":0,\"fail\":5,\"count_node0\":\"95\",\"count_node1\":\"ERR\","
+            + "\"count_node2\":\"90\"}\n",
+        read(id, "phase4-partition_minority.jsonl"));
+  }
+
+  @Test
+  void shouldPrintBoundsAsTheSeedDoes() throws IOException {
+    String id = "bounds-1";
+    List<FaultBound> bounds = List.of(
+        Fixtures.bound(id, "kill_primary_mid_write", BoundSource.IMPORTED, 50, null, null, "1",
+            1000, null, 0, Verdict.PASS, null),
+        Fixtures.bound(id, "partition_minority", BoundSource.IMPORTED, 50, null, null, "0.2",
+            200, null, 0, Verdict.FAIL, "partition_minority: 0.2 < 0.995"));
+
+    new RunArtifactsWriter(runs()).write(new RunRecords(id, null, List.of(), bounds, List.of()));
+
+    String json = read(id, "shipgate-verdict.json");
+    assertTrue(json.contains("\"bound\": 1,"), json);
+    assertTrue(json.contains("\"bound\": 0.2,"), json);
+    assertTrue(json.contains("\"threshold\": 0.995,"), json);
+  }
+
+  @Test
+  void shouldRecordShipgatesRicherResultWithWilsonBoundAndLostIds() throws IOException {
+    new RunArtifactsWriter(runs()).write(Fixtures.r24());
+
+    JsonNode v = SeedJson.parse(read(R24, "shipgate-verdict.json"));
+    assertEquals("FAIL", v.get("verdict").asText());
+    assertFalse(v.get("overall_pass").asBoolean());
+    assertEquals("FINISHED", v.get("state").asText());
+    JsonNode partition = v.get("faults").get(0);
+    assertEquals("partition_minority", partition.get("fault").asText());
+    assertEquals("MEASURED", partition.get("source").asText());
+    assertEquals(5000, partition.get("sum_ok").asLong());
+    assertEquals(1000, partition.get("sum_min_peer").asLong());
+    assertEquals(0.18915, partition.get("wilson_lower").asDouble(), 1e-9);
+    assertEquals("FAIL", partition.get("verdict").asText());
+    assertEquals(4, partition.get("lost_writes").asLong());
+    JsonNode cycle1 = partition.get("per_cycle").get(0);
+    assertEquals(1, cycle1.get("cycle").asInt());
+    assertEquals("[\"c1-w21\",\"c1-w22\"]", cycle1.get("lost_ids").get("b").toString());
+    assertEquals("[\"c1-w21\"]", cycle1.get("lost_ids").get("c").toString());
+    assertEquals(50, partition.get("per_cycle").size());
+  }
+
+  @Test
+  void shouldLeaveNoTempFilesAndNotRewriteUnchangedContent() throws IOException {
+    RunArtifactsWriter writer = new RunArtifactsWriter(runs());
+    WriteReport first = writer.write(Fixtures.r24());
+    Path page = runs().resolve(R24).resolve("index.html");
+    FileTime old = FileTime.from(Instant.parse("2020-01-01T00:00:00Z"));
+    Files.setLastModifiedTime(page, old);
+
+    WriteReport second = writer.write(Fixtures.r24());
+
+    assertTrue(first.written().contains("index.html"));
+    assertEquals(List.of(), second.written());
+    assertEquals(first.written().size(), second.unchanged().size());
+    assertEquals(old, Files.getLastModifiedTime(page));
+    try (Stream<Path> all = Files.walk(runs())) {
+      List<String> leftovers = all.map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".tmp") || n.startsWith(".")).toList();
+      assertEquals(List.of(), leftovers);
+    }
+  }
+
+  @Test
+  void shouldRewriteVerdictAndPageWhenTheVerdictChanges() throws IOException {
+    RunArtifactsWriter writer = new RunArtifactsWriter(runs());
+    RunRecords running = withVerdict(Fixtures.r24(), Verdict.INCOMPLETE, CampaignState.RUNNING,
+        null);
+    writer.write(running);
+    assertTrue(read(R24, "index.html").contains(">INCOMPLETE<"));
+
+    WriteReport finished = writer.write(Fixtures.r24());
+
+    assertTrue(finished.written().contains("shipgate-verdict.json"), finished.toString());
+    assertTrue(finished.written().contains("index.html"), finished.toString());
+    assertFalse(finished.written().contains("phase2.json"), finished.toString());
+    assertEquals("FAIL", SeedJson.parse(read(R24, "shipgate-verdict.json")).get("verdict")
+        .asText());
+  }
+
+  @Test
+  void shouldRefuseInvalidCampaignIdsAndCreateNothing() {
+    RunArtifactsWriter writer = new RunArtifactsWriter(runs());
+    for (String id : List.of("../x", "", ".hidden", "a".repeat(129), "a/b", "..", "a\nb")) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> writer.write(new RunRecords(id, null, List.of(), List.of(), List.of())));
+      assertEquals(CampaignIds.problem(id), e.getMessage());
+      assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    }
+    assertFalse(Files.exists(runs()));
+    assertFalse(Files.exists(tmp.resolve("x")));
+  }
+
+  @Test
+  void shouldRefuseRecordsOfAnotherCampaign() {
+    PhaseVerdict other = Fixtures.phase("other", 2, null, Verdict.PASS, List.of(), "{}");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new RunArtifactsWriter(runs()).write(
+            new RunRecords("mine", null, List.of(other), List.of(), List.of())));
+    assertEquals("record of campaign_id 'other' given with the records of campaign 'mine'",
+        e.getMessage());
+    assertFalse(Files.exists(runs().resolve("mine")));
+  }
+
+  @Test
+  void shouldEscapeHtmlInReasons() throws IOException {
+    RunRecords r = Fixtures.r24();
+    CampaignVerdict v = CampaignVerdict.newBuilder(r.verdict())
+        .setReasons(List.of("<script>alert(1)</script>")).build();
+    new RunArtifactsWriter(runs()).write(
+        new RunRecords(R24, v, r.phases(), r.bounds(), r.cycles()));
+
+    String html = read(R24, "index.html");
+    assertTrue(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assertFalse(html.contains("<script"));
+  }
+
+  @Test
+  void shouldRenderSelfContainedPagesWithNothingToLoad() throws IOException {
+    RunArtifactsWriter writer = new RunArtifactsWriter(runs());
+    writer.write(Fixtures.r24());
+    writer.write(Fixtures.r20());
+
+    for (Path page : List.of(runs().resolve("index.html"), runs().resolve(R24 + "/index.html"),
+        runs().resolve(Fixtures.R20 + "/index.html"))) {
+      String html = Files.readString(page);
+      // r20's raw JSON quotes an https URL: as escaped text inside <pre>, it loads nothing.
+      String outsidePre = Pattern.compile("<pre>.*?</pre>", Pattern.DOTALL).matcher(html)
+          .replaceAll("");
+      assertFalse(outsidePre.matches("(?s).*https?://.*"), page + " references a URL");
+      assertFalse(html.contains("<script"), page.toString());
+      assertFalse(html.contains("<link"), page.toString());
+      assertFalse(html.contains("@import"), page.toString());
+      assertFalse(html.contains("url("), page.toString());
+      assertFalse(html.contains("src="), page.toString());
+      assertTrue(html.contains("<style>"), page.toString());
+    }
+    assertTrue(section(read(Fixtures.R20, "index.html"), "phase-2")
+        .contains("<pre>{&#10;  &quot;phase&quot;: 2,"), "raw JSON shown escaped in <pre>");
+  }
+
+  @Test
+  void shouldLinkEveryArtifactRelatively() throws IOException {
+    new RunArtifactsWriter(runs()).write(Fixtures.r24());
+
+    String html = read(R24, "index.html");
+    for (String file : List.of("campaign-summary.json", "phase1-node-a.json", "phase2.json",
+        "phase3.json", "phase4.json", "phase4-partition_minority.jsonl",
+        "phase4-kill_primary_mid_write.jsonl", "shipgate-verdict.json")) {
+      assertTrue(html.contains("href=\"" + file + "\""), file);
+      assertTrue(Files.isRegularFile(runs().resolve(R24).resolve(file)), file);
+    }
+    assertTrue(html.contains("href=\"../index.html\""), "link back to the runs index");
+  }
+
+  @Test
+  void shouldShowTheVerdictAndPhase4Table() throws IOException {
+    new RunArtifactsWriter(runs()).write(Fixtures.r24());
+
+    String html = read(R24, "index.html");
+    assertTrue(html.contains("<div class=\"big fail\"><div class=\"word\">FAIL</div>"), html);
+    assertTrue(html.contains("<dt>Target ref</dt><dd>release/v0.6.0</dd>"));
+    assertTrue(html.contains("2026-04-20T17:48:31Z"));
+    String phase4 = section(html, "phase-4");
+    assertTrue(phase4.contains("<td class=\"num\"><strong>0.2</strong></td>"), phase4);
+    assertTrue(phase4.contains("<td class=\"num\">0.1892</td>"), phase4);
+    assertTrue(phase4.contains("<svg class=\"chart\""), phase4);
+    assertEquals(100, count(phase4, "<rect class="), "one bar per cycle of the two classes");
+  }
+
+  @Test
+  void shouldShowNotRunPhasesAsNotRunNeverAsPass() throws IOException {
+    new RunArtifactsWriter(runs()).write(Fixtures.r20());
+
+    String phase1 = section(read(Fixtures.R20, "index.html"), "phase-1");
+    assertTrue(phase1.contains("<span class=\"badge warn\">NOT RUN</span>"), phase1);
+    assertTrue(phase1.contains("produced no evidence"), phase1);
+    assertFalse(phase1.contains("badge pass"), phase1);
+    JsonNode v = SeedJson.parse(read(Fixtures.R20, "shipgate-verdict.json"));
+    assertEquals("NOT_RUN", v.get("phases").get(0).get("verdict").asText());
+    assertTrue(v.get("phases").get(0).get("artifact").isNull());
+  }
+
+  @Test
+  void shouldNeverReadARunWithoutCampaignVerdictAsPass() throws IOException {
+    RunRecords r = Fixtures.r24();
+    new RunArtifactsWriter(runs()).write(new RunRecords(R24, null, r.phases(), r.bounds(),
+        r.cycles()));
+
+    JsonNode v = SeedJson.parse(read(R24, "shipgate-verdict.json"));
+    assertEquals("INCOMPLETE", v.get("verdict").asText());
+    assertFalse(v.get("overall_pass").asBoolean());
+    assertFalse(Files.exists(runs().resolve(R24).resolve("campaign-summary.json")));
+    assertTrue(read(R24, "index.html").contains("<div class=\"big warn\">"));
+  }
+
+  @Test
+  void shouldListRunsNewestFirst() throws IOException {
+    RunArtifactsWriter writer = new RunArtifactsWriter(runs());
+    writer.write(Fixtures.r20());
+    writer.write(Fixtures.r24());
+    RunRecords running = withVerdict(Fixtures.r24(), Verdict.INCOMPLETE, CampaignState.RUNNING,
+        Instant.parse("2026-05-01T10:00:00Z"));
+    writer.write(new RunRecords("live-run", rename(running.verdict(), "live-run"), List.of(),
+        List.of(), List.of()));
+    Files.createDirectories(runs().resolve("soak-v0.6.0-r84"));
+    Files.writeString(runs().resolve("soak-v0.6.0-r84/campaign-summary.json"),
+        "{\"campaign_id\":\"soak-v0.6.0-r84\",\"ai_memory_git_ref\":\"v0.6.0\","
+            + "\"completed_at\":\"2026-05-04T16:50:20Z\",\"overall_pass\":true,\"phases\":[]}\n");
+    writer.writeRunsIndex();
+
+    String index = Files.readString(runs().resolve("index.html"));
+    List<String> order = new ArrayList<>();
+    var m = Pattern.compile("<a href=\"[^\"]*\">([^<]+)</a>").matcher(index);
+    while (m.find()) {
+      order.add(m.group(1));
+    }
+    assertEquals(List.of("soak-v0.6.0-r84", "live-run", R24, Fixtures.R20), order);
+    String soakRow = index.substring(index.indexOf(">soak-v0.6.0-r84<"));
+    soakRow = soakRow.substring(0, soakRow.indexOf("</tr>"));
+    assertTrue(soakRow.contains("NOT JUDGED"), soakRow);
+    assertFalse(soakRow.contains("badge pass"), soakRow);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private String read(String id, String file) throws IOException {
+    return Files.readString(runs().resolve(id).resolve(file));
+  }
+
+  private static String section(String html, String id) {
+    int start = html.indexOf("<section class=\"card\" id=\"" + id + "\">");
+    assertTrue(start >= 0, "no section " + id);
+    return html.substring(start, html.indexOf("</section>", start));
+  }
+
+  private static int count(String s, String part) {
+    int n = 0;
+    for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  private static CycleConvergence unobserved(CycleConvergence c) {
+    return CycleConvergence.newBuilder(c).setObserved(false).build();
+  }
+
+  private static RunRecords withVerdict(RunRecords r, Verdict verdict, CampaignState state,
+      Instant updated) {
+    CampaignVerdict.Builder v = CampaignVerdict.newBuilder(r.verdict()).setVerdict(verdict)
+        .setOverallPass(verdict == Verdict.PASS).setState(state)
+        .setCompletedAt(state == CampaignState.RUNNING ? null : r.verdict().getCompletedAt());
+    if (updated != null) {
+      v.setUpdatedAt(updated);
+    }
+    return new RunRecords(r.campaignId(), v.build(), r.phases(), r.bounds(), r.cycles());
+  }
+
+  private static CampaignVerdict rename(CampaignVerdict v, String id) {
+    return CampaignVerdict.newBuilder(v).setCampaignId(id).build();
+  }
+}
