@@ -1,0 +1,63 @@
+package dev.shipgate.streams;
+
+import dev.shipgate.schemas.Topic;
+import dev.shipgate.schemas.Topics;
+import dev.shipgate.schemas.registry.SchemaRegistry;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.processor.TopicNameExtractor;
+
+/**
+ * One sink for every output: the value's class names its topic (each output topic has its own
+ * record type), and the value is written with that topic's serde.
+ */
+final class OutputRouting {
+  private OutputRouting() {}
+
+  private static final Map<Class<?>, String> TOPIC_BY_CLASS = new HashMap<>();
+
+  static {
+    for (Topic<String, ? extends SpecificRecord> topic : Topics.outputs()) {
+      TOPIC_BY_CLASS.put(topic.valueClass(), topic.name());
+    }
+  }
+
+  static TopicNameExtractor<String, SpecificRecord> topicOfValue() {
+    return (key, value, context) -> {
+      String topic = TOPIC_BY_CLASS.get(value.getClass());
+      if (topic == null) {
+        throw new IllegalStateException("no output topic for " + value.getClass().getName());
+      }
+      return topic;
+    };
+  }
+
+  static Produced<String, SpecificRecord> produced(SchemaRegistry registry) {
+    return Produced.with(Topics.CAMPAIGN_VERDICTS.keySerde(), valueSerde(registry),
+        new CampaignPartitioner<>()).withName("shipgate-outputs");
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  static Serde<SpecificRecord> valueSerde(SchemaRegistry registry) {
+    Map<String, Serializer<SpecificRecord>> byTopic = new HashMap<>();
+    for (Topic<String, ? extends SpecificRecord> topic : Topics.outputs()) {
+      byTopic.put(topic.name(), (Serializer) topic.valueSerde(registry).serializer());
+    }
+    Serializer<SpecificRecord> serializer = (topic, value) -> {
+      Serializer<SpecificRecord> s = byTopic.get(topic);
+      if (s == null) {
+        throw new IllegalStateException("not an output topic: " + topic);
+      }
+      return s.serialize(topic, value);
+    };
+    Deserializer<SpecificRecord> deserializer = (topic, bytes) -> {
+      throw new UnsupportedOperationException("output values are only written");
+    };
+    return org.apache.kafka.common.serialization.Serdes.serdeFrom(serializer, deserializer);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.shipgate.streams;
+
+import dev.shipgate.schemas.registry.SchemaRegistry;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runnable shipgate Streams application: the {@link ShipgateTopology} under the given
+ * configuration (build it with {@link StreamsConfigFactory}). The input and output topics of
+ * {@link dev.shipgate.schemas.Topics} must exist before {@link #start()}.
+ *
+ * <p>An uncaught exception in a stream thread shuts the client down (a deterministic processing
+ * bug would fail again on a replaced thread); {@link #failure()} then says why and
+ * {@link #awaitRunning(Duration)} returns false.
+ */
+public final class ShipgateStreams implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ShipgateStreams.class);
+
+  private final Topology topology;
+  private final KafkaStreams streams;
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+  public ShipgateStreams(Properties streamsProps, SchemaRegistry registry) {
+    Properties props = new Properties();
+    props.putAll(streamsProps);
+    StreamsConfigFactory.validate(props);
+    String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG,
+        String.valueOf(props.get(StreamsConfig.APPLICATION_ID_CONFIG)));
+    this.topology = ShipgateTopology.topology(registry, applicationId);
+    this.streams = new KafkaStreams(topology, props);
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("stream thread failed, shutting shipgate-streams down: {}", e.toString(), e);
+      failure.compareAndSet(null, e);
+      return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    });
+    streams.setStateListener((now, before) ->
+        LOG.info("shipgate-streams state {} -> {}", before, now));
+  }
+
+  /** Starts processing (returns at once). */
+  public void start() {
+    LOG.info("starting shipgate-streams\n{}", topology.describe());
+    streams.start();
+  }
+
+  /**
+   * Waits until the application is RUNNING.
+   *
+   * @return true when RUNNING; false on timeout or when it failed or stopped instead
+   */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      KafkaStreams.State state = streams.state();
+      if (state == KafkaStreams.State.RUNNING) {
+        return true;
+      }
+      if (failure.get() != null || state == KafkaStreams.State.ERROR
+          || state == KafkaStreams.State.NOT_RUNNING || state == KafkaStreams.State.PENDING_ERROR
+          || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+        return false;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      Thread.sleep(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, 50));
+    }
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Why a stream thread failed, or null. */
+  public Throwable failure() {
+    return failure.get();
+  }
+
+  /** The underlying client, e.g. for interactive queries of the state stores. */
+  public KafkaStreams kafkaStreams() {
+    return streams;
+  }
+
+  public Topology topology() {
+    return topology;
+  }
+
+  /** Stops processing and waits up to {@code timeout}; true when it stopped in time. */
+  public boolean close(Duration timeout) {
+    return streams.close(timeout);
+  }
+
+  @Override
+  public void close() {
+    close(Duration.ofSeconds(30));
+  }
+}

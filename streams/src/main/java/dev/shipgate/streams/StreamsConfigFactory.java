@@ -1,0 +1,85 @@
+package dev.shipgate.streams;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+
+/**
+ * The Streams configuration of shipgate, in one place. Defaults: application id
+ * {@value ShipgateTopology#DEFAULT_APPLICATION_ID}, exactly-once v2, a 100 ms commit interval (so
+ * verdicts read back through the output topics appear within a few hundred ms under EOS),
+ * replication factor 1 for internal topics (the local single-broker stack; set
+ * {@code replication.factor} for a real cluster), state under {@code java.io.tmpdir}.
+ *
+ * <p>Error handling is explicit: inputs are consumed as raw bytes and decoded by the topology (a
+ * bad record becomes a dead letter), so the deserialization handler only sees failures of the
+ * String key deserializer, which cannot fail on bytes; it is set to log-and-fail so that a bug
+ * there stops the application instead of dropping records. Processing errors also fail (the
+ * topology refuses bad input before it reaches the processors). {@link ShipgateStreams} sets the
+ * uncaught exception handler.
+ */
+public final class StreamsConfigFactory {
+  private StreamsConfigFactory() {}
+
+  public static final int DEFAULT_COMMIT_INTERVAL_MS = 100;
+  public static final int DEFAULT_REPLICATION_FACTOR = 1;
+
+  /** Defaults for {@code bootstrapServers}. */
+  public static Properties create(String bootstrapServers) {
+    return create(bootstrapServers, Map.of());
+  }
+
+  /**
+   * Defaults for {@code bootstrapServers}, then {@code overrides} (any Streams, consumer or
+   * producer key, e.g. {@code application.id}, {@code state.dir}, {@code replication.factor}).
+   *
+   * @throws ConfigException when a value is unusable (checked here, not at first poll)
+   */
+  public static Properties create(String bootstrapServers, Map<String, ?> overrides) {
+    Properties p = new Properties();
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, ShipgateTopology.DEFAULT_APPLICATION_ID);
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, DEFAULT_REPLICATION_FACTOR);
+    p.put(StreamsConfig.STATE_DIR_CONFIG,
+        Path.of(System.getProperty("java.io.tmpdir"), "shipgate-streams").toString());
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailExceptionHandler.class.getName());
+    p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndFailProcessingExceptionHandler.class.getName());
+    p.putAll(overrides);
+    validate(p);
+    return p;
+  }
+
+  /** Cross-field checks, with messages naming the key and value. */
+  public static void validate(Properties p) {
+    Object bootstrap = p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG);
+    if (bootstrap == null || bootstrap.toString().isBlank()) {
+      throw new ConfigException(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+          "bootstrap servers are required (host:port[,host:port])");
+    }
+    Object appId = p.get(StreamsConfig.APPLICATION_ID_CONFIG);
+    if (appId == null || !appId.toString().matches("[A-Za-z0-9._-]+")) {
+      throw new ConfigException(StreamsConfig.APPLICATION_ID_CONFIG, appId,
+          "expected letters, digits, '.', '_' or '-'");
+    }
+    int replication = Integer.parseInt(
+        p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG).toString());
+    if (replication < 1 && replication != -1) {
+      throw new ConfigException(StreamsConfig.REPLICATION_FACTOR_CONFIG, replication,
+          "expected >= 1 (or -1 for the broker default)");
+    }
+    long commit = Long.parseLong(p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG).toString());
+    if (commit < 1) {
+      throw new ConfigException(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commit,
+          "expected a positive number of milliseconds");
+    }
+    new StreamsConfig(p);
+  }
+}

@@ -1,0 +1,294 @@
+package dev.shipgate.streams;
+
+import static dev.shipgate.streams.Events.config;
+import static dev.shipgate.streams.Events.cycleTally;
+import static dev.shipgate.streams.Events.observation;
+import static dev.shipgate.streams.Events.started;
+import static dev.shipgate.streams.Events.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shipgate.events.WriteOutcome;
+import dev.shipgate.results.Alert;
+import dev.shipgate.results.AlertKind;
+import dev.shipgate.results.BoundSource;
+import dev.shipgate.results.CampaignState;
+import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.CycleConvergence;
+import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.results.Verdict;
+import dev.shipgate.schemas.SeedJson;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Phase 4 through the measured path: per-cycle tallies or write results, final observations. */
+class ConvergenceTopologyTest {
+  private static final String C = "camp-1";
+  private static final String PM = "partition_minority";
+
+  private static Harness startedHarness() throws Exception {
+    Harness h = new Harness();
+    h.send(started(C, config(List.of(4), List.of(PM)).build()));
+    return h;
+  }
+
+  /**
+   * One cycle: {@code ok} OK writes out of {@code writes} (the rest FAIL), then the final
+   * observation with the given raw counts; via an imported tally or individual write results.
+   */
+  private static void cycle(Harness h, boolean viaWrites, int cycle, int writes, int ok,
+      String... raw) {
+    if (viaWrites) {
+      for (int seq = 1; seq <= writes; seq++) {
+        h.send(write(C, PM, cycle, seq, seq <= ok ? WriteOutcome.OK : WriteOutcome.FAIL));
+      }
+    } else {
+      h.send(cycleTally(C, PM, cycle, writes, ok, 0, writes - ok));
+    }
+    h.send(observation(C, PM, cycle, raw));
+  }
+
+  private static FaultBound bound(Harness h) {
+    return h.bounds().get(C + "/" + PM);
+  }
+
+  @ParameterizedTest(name = "via write results: {0}")
+  @ValueSource(booleans = {false, true})
+  void shouldCountErrAsZero(boolean viaWrites) throws Exception {
+    try (Harness h = startedHarness()) {
+      cycle(h, viaWrites, 1, 100, 100, "100", "ERR", "100");
+      CycleConvergence cc = h.cycles().get(C + "/" + PM + "/1");
+      assertEquals(List.of("100", "ERR", "100"), cc.getNodeCounts());
+      assertEquals(0, cc.getMinPeer());
+      FaultBound b = bound(h);
+      assertEquals("0", b.getBound());
+      assertEquals(Verdict.FAIL, b.getVerdict());
+      assertEquals("partition_minority: 0 < 0.995", b.getReason());
+    }
+  }
+
+  @ParameterizedTest(name = "via write results: {0}")
+  @ValueSource(booleans = {false, true})
+  void shouldReportBoundOneButInconclusiveWhenNothingWasAcknowledged(boolean viaWrites)
+      throws Exception {
+    try (Harness h = startedHarness()) {
+      cycle(h, viaWrites, 1, 100, 0, "0", "0", "0");
+      FaultBound b = bound(h);
+      assertEquals("1", b.getBound());
+      assertEquals(1000, b.getBoundThousandths());
+      assertTrue(b.getSeedPass());
+      assertEquals(0L, b.getSumOk());
+      assertNull(b.getWilsonLower());
+      assertEquals(Verdict.INCONCLUSIVE, b.getVerdict());
+    }
+  }
+
+  @ParameterizedTest(name = "via write results: {0}")
+  @ValueSource(booleans = {false, true})
+  void shouldKeepABoundAboveOneWhenCountsExceedOk(boolean viaWrites) throws Exception {
+    try (Harness h = startedHarness()) {
+      for (int cycle = 1; cycle <= 50; cycle++) {
+        cycle(h, viaWrites, cycle, 100, 90, "100", "100", "100");
+      }
+      FaultBound b = bound(h);
+      assertEquals("1.111", b.getBound(), "floor(1000 * 5000 / 4500) / 1000");
+      assertTrue(b.getSeedPass());
+      assertNull(b.getWilsonLower(), "a ratio above 1 is not a proportion");
+      assertEquals(Verdict.PASS, b.getVerdict());
+    }
+  }
+
+  @ParameterizedTest(name = "via write results: {0}")
+  @ValueSource(booleans = {false, true})
+  void shouldCallASingleCleanCycleInconclusive(boolean viaWrites) throws Exception {
+    try (Harness h = startedHarness()) {
+      cycle(h, viaWrites, 1, 100, 100, "100", "100", "100");
+      FaultBound b = bound(h);
+      assertEquals("1", b.getBound());
+      assertTrue(b.getSeedPass());
+      assertEquals(Verdict.INCONCLUSIVE, b.getVerdict());
+      assertEquals(0.9630, b.getWilsonLower(), 0.0005);
+      PhaseVerdict p4 = h.phases().get(C + "/4");
+      assertEquals(Verdict.INCONCLUSIVE, p4.getVerdict());
+      assertTrue(SeedJson.parse(p4.getDetailsJson()).get("pass").booleanValue(),
+          "the seed rule alone would pass it");
+    }
+  }
+
+  @Test
+  void shouldPassTwoHundredCleanCycles() throws Exception {
+    try (Harness h = startedHarness()) {
+      for (int cycle = 1; cycle <= 200; cycle++) {
+        cycle(h, false, cycle, 100, 100, "100", "100", "100");
+      }
+      FaultBound b = bound(h);
+      assertEquals(200, b.getCycles());
+      assertEquals(20000L, b.getSumOk());
+      assertEquals("1", b.getBound());
+      assertEquals(Verdict.PASS, b.getVerdict());
+      assertEquals(200, h.cycles().size());
+      assertEquals(Verdict.PASS, h.phases().get(C + "/4").getVerdict());
+    }
+  }
+
+  @ParameterizedTest(name = "via write results: {0}")
+  @ValueSource(booleans = {false, true})
+  void shouldFailAPartitionClassLikeR20(boolean viaWrites) throws Exception {
+    try (Harness h = startedHarness()) {
+      for (int cycle = 1; cycle <= 50; cycle++) {
+        cycle(h, viaWrites, cycle, 100, 100, "100", "20", "20");
+      }
+      FaultBound b = bound(h);
+      assertEquals(BoundSource.MEASURED, b.getSource());
+      assertEquals("0.2", b.getBound());
+      assertEquals(5000L, b.getSumOk());
+      assertEquals(1000L, b.getSumMinPeer());
+      assertEquals(Verdict.FAIL, b.getVerdict());
+      assertEquals("partition_minority: 0.2 < 0.995", b.getReason());
+      PhaseVerdict p4 = h.phases().get(C + "/4");
+      assertEquals(List.of("partition_minority: 0.2 < 0.995"), p4.getReasons());
+      assertEquals("{\"phase\":4,\"pass\":false,\"cycles_per_fault\":50,\"writes_per_cycle\":100,"
+          + "\"convergence_by_fault\":{\"partition_minority\":0.2},"
+          + "\"reasons\":[\"partition_minority: 0.2 < 0.995\"]}", p4.getDetailsJson());
+      long breaches = h.alerts().stream()
+          .filter(a -> a.getKind() == AlertKind.THRESHOLD_BREACHED).count();
+      assertEquals(1, breaches, "one alert when the class turns failing, not one per cycle");
+    }
+  }
+
+  @Test
+  void shouldEmitTheSeedsJsonlFieldsPerCycle() throws Exception {
+    try (Harness h = startedHarness()) {
+      h.send(cycleTally(C, PM, 1, 100, 97, 0, 3));
+      h.send(observation(C, PM, 1, "97", "20", "20"));
+      CycleConvergence cc = h.cycles().get(C + "/" + PM + "/1");
+      assertEquals(100, cc.getWrites());
+      assertEquals(97, cc.getOk());
+      assertEquals(0, cc.getQuorumNotMet());
+      assertEquals(3, cc.getFail());
+      assertEquals(List.of("97", "20", "20"), cc.getNodeCounts());
+      assertEquals(20, cc.getMinPeer());
+      assertTrue(cc.getObserved());
+    }
+  }
+
+  @Test
+  void shouldDecideLiveBeforeFinishedAndFlipWhenALaterCycleFails() throws Exception {
+    try (Harness h = startedHarness()) {
+      cycle(h, true, 1, 100, 100, "100", "100", "100");
+      CampaignVerdict first = h.campaigns().get(C);
+      assertNotNull(first, "a verdict exists after cycle 1");
+      assertEquals(CampaignState.RUNNING, first.getState());
+      assertEquals(Verdict.INCONCLUSIVE, first.getVerdict());
+      assertEquals(Verdict.INCONCLUSIVE, h.phases().get(C + "/4").getVerdict());
+      assertTrue(h.alerts().stream().noneMatch(a -> a.getKind() == AlertKind.THRESHOLD_BREACHED));
+
+      cycle(h, true, 2, 100, 100, "100", "0", "0");
+      FaultBound b = bound(h);
+      assertEquals("0.5", b.getBound());
+      assertEquals(Verdict.FAIL, h.campaigns().get(C).getVerdict());
+      List<Alert> alerts = h.alerts();
+      Alert breach = alerts.stream().filter(a -> a.getKind() == AlertKind.THRESHOLD_BREACHED)
+          .findFirst().orElseThrow();
+      assertEquals("partition_minority: 0.5 < 0.995", breach.getMessage());
+      assertEquals(PM, breach.getFault());
+      Alert flip = alerts.stream().filter(a -> a.getKind() == AlertKind.VERDICT_CHANGED)
+          .reduce((x, y) -> y).orElseThrow();
+      assertEquals(Verdict.INCONCLUSIVE, flip.getPreviousVerdict());
+      assertEquals(Verdict.FAIL, flip.getVerdict());
+    }
+  }
+
+  @Test
+  void shouldListAcknowledgedWritesMissingFromEachNodesFinalIds() throws Exception {
+    try (Harness h = startedHarness()) {
+      for (int seq = 1; seq <= 5; seq++) {
+        h.send(write(C, PM, 1, seq, seq == 4 ? WriteOutcome.QUORUM_NOT_MET : WriteOutcome.OK));
+      }
+      List<String> all = List.of("c1-w1", "c1-w2", "c1-w3", "c1-w5");
+      List<List<String>> ids = List.of(all, List.of("c1-w1", "c1-w2", "c1-w5"),
+          List.of("c1-w1", "c1-w2"));
+      h.send(observation(C, PM, 1, ids, "4", "3", "2"));
+      CycleConvergence cc = h.cycles().get(C + "/" + PM + "/1");
+      assertEquals(Map.of("a", List.of(), "b", List.of("c1-w3"), "c", List.of("c1-w3", "c1-w5")),
+          cc.getLostIds());
+      assertEquals(2, bound(h).getLostWrites(), "c1-w3 and c1-w5, each counted once");
+
+      // a late acknowledged write after the observation updates the cycle
+      h.send(write(C, PM, 1, 6, WriteOutcome.OK));
+      cc = h.cycles().get(C + "/" + PM + "/1");
+      assertEquals(5, cc.getOk());
+      assertEquals(List.of("c1-w6"), cc.getLostIds().get("a"));
+      assertEquals(3, bound(h).getLostWrites());
+      assertEquals(5L, bound(h).getSumOk());
+    }
+  }
+
+  @Test
+  void shouldNotCountARepeatedWriteEventTwice() throws Exception {
+    try (Harness h = startedHarness()) {
+      h.send(write(C, PM, 1, 1, WriteOutcome.OK));
+      h.send(write(C, PM, 1, 1, WriteOutcome.OK));
+      h.send(observation(C, PM, 1, "1", "1", "1"));
+      int emitted = h.cycleRecords().size();
+      h.send(write(C, PM, 1, 1, WriteOutcome.OK));
+      assertEquals(1, h.cycles().get(C + "/" + PM + "/1").getOk());
+      assertEquals(emitted, h.cycleRecords().size(), "an unchanged cycle is not re-emitted");
+    }
+  }
+
+  @Test
+  void shouldMarkAClassWhoseFaultWasNotAppliedIncompleteAndAlert() throws Exception {
+    try (Harness h = new Harness()) {
+      h.send(started(C, config(List.of(4), List.of("clock_skew_peer")).build()));
+      h.send(Events.notApplied(C, "clock_skew_peer", "libfaketime not installed on node-b"));
+      FaultBound b = h.bounds().get(C + "/clock_skew_peer");
+      assertEquals(Verdict.INCOMPLETE, b.getVerdict());
+      assertEquals("clock_skew_peer: fault not applied: libfaketime not installed on node-b",
+          b.getReason());
+      PhaseVerdict p4 = h.phases().get(C + "/4");
+      assertEquals(Verdict.INCOMPLETE, p4.getVerdict());
+      assertEquals("{}", SeedJson.compact(SeedJson.parse(p4.getDetailsJson())
+          .get("convergence_by_fault")), "a class never applied shows no bound");
+      assertTrue(h.alerts().stream().anyMatch(a -> a.getKind() == AlertKind.FAULT_NOT_APPLIED
+          && a.getMessage().contains("libfaketime not installed")));
+    }
+  }
+
+  @Test
+  void shouldReportEnabledClassesWithoutEvidenceAsNotRun() throws Exception {
+    try (Harness h = new Harness()) {
+      h.send(started(C, config(List.of(4), List.of(PM, "kill_primary_mid_write")).build()));
+      for (int cycle = 1; cycle <= 50; cycle++) {
+        cycle(h, false, cycle, 100, 100, "100", "100", "100");
+      }
+      PhaseVerdict p4 = h.phases().get(C + "/4");
+      assertEquals(Verdict.NOT_RUN, p4.getVerdict());
+      assertEquals(List.of("kill_primary_mid_write: not run"), p4.getReasons());
+      assertFalse(h.campaigns().get(C).getOverallPass());
+    }
+  }
+
+  @Test
+  void shouldRejudgeBoundsWithTheThresholdOfAStartedEventThatArrivesLate() throws Exception {
+    try (Harness h = new Harness()) {
+      for (int cycle = 1; cycle <= 50; cycle++) {
+        cycle(h, false, cycle, 100, 100, "100", "99", "99");
+      }
+      assertEquals("0.99", bound(h).getBound());
+      assertEquals(Verdict.FAIL, bound(h).getVerdict(), "default threshold 0.995");
+      h.send(started(C, config(List.of(4), List.of(PM)).setThresholds(
+          dev.shipgate.events.Thresholds.newBuilder().setConvergenceMin("0.98").build()).build()));
+      assertEquals("0.98", bound(h).getThreshold());
+      assertEquals(Verdict.PASS, bound(h).getVerdict());
+      assertEquals(Verdict.PASS, h.campaigns().get(C).getVerdict());
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.shipgate.streams;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.shipgate.schemas.registry.InMemorySchemaRegistry;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
+import org.junit.jupiter.api.Test;
+
+class StreamsConfigFactoryTest {
+
+  @Test
+  void shouldRunExactlyOnceV2WithAShortCommitIntervalAndExplicitHandlers() {
+    Properties p = StreamsConfigFactory.create("localhost:9092");
+    assertEquals("shipgate-streams", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
+    assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+    assertEquals(100, p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    assertEquals(1, p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG));
+    assertEquals(LogAndFailExceptionHandler.class.getName(),
+        p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG));
+  }
+
+  @Test
+  void shouldTakeOverridesSuchAsReplicationFactor() {
+    Properties p = StreamsConfigFactory.create("broker:9092",
+        Map.of(StreamsConfig.REPLICATION_FACTOR_CONFIG, 3, StreamsConfig.APPLICATION_ID_CONFIG,
+            "shipgate-replay-1"));
+    assertEquals(3, p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG));
+    assertEquals("shipgate-replay-1", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
+  }
+
+  @Test
+  void shouldRefuseAMissingBootstrapServerWithAMessageNamingTheKey() {
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> StreamsConfigFactory.create(" "));
+    assertTrue(e.getMessage().contains("bootstrap.servers"), e.getMessage());
+  }
+
+  @Test
+  void shouldPartitionSuffixedOutputKeysWithTheirCampaign() {
+    String campaign = "v0.6.0.0-final-r24";
+    int expected = Utils.toPositive(Utils.murmur2(campaign.getBytes(StandardCharsets.UTF_8))) % 3;
+    CampaignPartitioner<Object> p = new CampaignPartitioner<>();
+    for (String key : new String[] {campaign, campaign + "/partition_minority",
+        campaign + "/partition_minority/7", campaign + "/1/a"}) {
+      assertEquals(Integer.valueOf(expected),
+          p.partitions("t", key, null, 3).orElseThrow().iterator().next(), key);
+    }
+  }
+
+  @Test
+  void shouldBuildOneTopologyReadingEveryInputAndTheTwoReadBackOutputs() {
+    TopologyDescription d = ShipgateTopology.topology(new InMemorySchemaRegistry(),
+        "shipgate-streams").describe();
+    String text = d.toString();
+    for (String topic : new String[] {"shipgate.campaigns", "shipgate.writes", "shipgate.faults",
+        "shipgate.observations", "shipgate.checks", "shipgate.fault-bounds",
+        "shipgate.phase-verdicts"}) {
+      assertTrue(text.contains("topics: [" + topic + "]"), topic);
+    }
+    assertEquals(1, d.subtopologies().size(),
+        "all inputs of a campaign are processed in one task");
+  }
+}
