@@ -83,7 +83,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     // 1. the stack
     LocalStack stack = new LocalStack(stackConfig);
-    System.out.print(StackCommand.up(stack));
+    StackCommand.up(stack);
     String bootstrap = stack.config().bootstrapServers();
     Properties client = new Properties();
     client.put("bootstrap.servers", bootstrap);
@@ -105,6 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
       connection.schemaRegistryUrl = stack.config().registryCcompatUrl();
       try (ShipgateStreams streams = new ShipgateStreams(
           StreamsCommand.props(connection, applicationId, null, 1), registry)) {
+        long ts = System.nanoTime();
         streams.start();
         if (!streams.awaitRunning(timeout)) {
           throw new ShipgateException("streams did not reach RUNNING: " + (streams.failure() == null
@@ -115,7 +116,10 @@ public final class DemoCommand implements Callable<Integer> {
             Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name());
         StreamsProgress.awaitCaughtUp(client, applicationId, sources,
             List.of(Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name()), timeout);
+        System.out.printf("streams: running and caught up in %d ms%n",
+            (System.nanoTime() - ts) / 1_000_000);
       }
+      long tk = System.nanoTime();
       Properties sinkProps = new Properties();
       sinkProps.putAll(client);
       sinkProps.put("group.id", "shipgate-demo-sink");
@@ -127,6 +131,8 @@ public final class DemoCommand implements Callable<Integer> {
           throw new ShipgateException("no final verdict for " + id + " within " + timeoutSeconds
               + " s");
         }
+        System.out.printf("sink: %s written in %d ms%n", runs.resolve(id),
+            (System.nanoTime() - tk) / 1_000_000);
       }
 
       // 5. the verdict

@@ -31,8 +31,7 @@ public final class StackCommand implements Callable<Integer> {
     LocalStack stack = new LocalStack(StackConfig.defaults());
     switch (action) {
       case up -> {
-        StackReport report = up(stack);
-        System.out.print(report);
+        up(stack);
         return ExitCodes.OK;
       }
       case down -> {
@@ -51,9 +50,10 @@ public final class StackCommand implements Callable<Integer> {
     }
   }
 
-  /** Brings the stack up and registers every schema; shared with the demo. */
+  /** Brings the stack up, registers every schema and prints what it did; shared with the demo. */
   static StackReport up(LocalStack stack) {
     StackReport report = stack.up();
+    System.out.print(report);
     try (RestSchemaRegistry registry = new RestSchemaRegistry(stack.config().registryCcompatUrl())) {
       Map<String, Integer> ids = SchemaBootstrap.registerAll(registry);
       System.out.println("  schemas registered (" + SchemaBootstrap.COMPATIBILITY + "): "
