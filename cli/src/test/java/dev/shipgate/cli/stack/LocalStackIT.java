@@ -57,7 +57,9 @@ class LocalStackIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    dataDir = Files.createTempDirectory("shipgate-stack-it");
+    // under target/ so that .ci/run finds (and stops) anything a failed run leaves behind
+    Files.createDirectories(Path.of("target"));
+    dataDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "stack-it-");
     stack = new LocalStack(StackConfig.forTests(dataDir, KAFKA, CONTROLLER, REGISTRY));
   }
 
