@@ -1,6 +1,5 @@
 package dev.shipgate.cli.stack;
 
-import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,12 +30,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.CreateTopicsResult;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -401,42 +397,12 @@ public final class LocalStack {
 
   private void createTopics(List<String> created, List<String> existing) {
     try (Admin admin = Admin.create(adminProps(15_000))) {
-      Set<String> present = admin.listTopics().names().get(15, TimeUnit.SECONDS);
-      List<NewTopic> toCreate = new ArrayList<>();
-      for (Topic<?, ?> t : Topics.all()) {
-        if (present.contains(t.name())) {
-          existing.add(t.name());
-          continue;
-        }
-        Map<String, String> cfg = new HashMap<>(t.configs());
-        cfg.put("cleanup.policy", t.cleanupPolicy());
-        toCreate.add(new NewTopic(t.name(), t.partitions(), (short) 1).configs(cfg));
-      }
-      if (toCreate.isEmpty()) {
-        return;
-      }
-      CreateTopicsResult result = admin.createTopics(toCreate);
-      for (var e : result.values().entrySet()) {
-        try {
-          e.getValue().get(30, TimeUnit.SECONDS);
-          created.add(e.getKey());
-        } catch (ExecutionException ex) {
-          if (ex.getCause() instanceof TopicExistsException) {
-            existing.add(e.getKey());
-          } else {
-            throw new StackException("cannot create topic " + e.getKey() + ": " + ex.getCause(),
-                ex.getCause());
-          }
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new StackException("interrupted while creating topics", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new StackException("cannot list/create topics on " + config.bootstrapServers() + ": "
-          + e, e);
+      TopicCreator.Result result = TopicCreator.createMissing(admin, (short) 1);
+      created.addAll(result.created());
+      existing.addAll(result.existing());
     }
   }
+
 
   private Properties adminProps(int timeoutMs) {
     Properties p = new Properties();
