@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -53,16 +54,25 @@ public final class PhaseRules {
       fails.add(who + " phase1.node failed: " + check.getError());
     } else {
       Map<String, Long> m = check.getMetrics();
+      // a profile declares what its target cannot measure (etcd has no curator, no MCP tools);
+      // anything else missing fails
+      Set<String> notApplicable = notApplicable(check);
       for (String metric : PHASE1_AT_LEAST_ONE) {
-        atLeast(fails, who, metric, m.get(metric), 1);
+        if (!notApplicable.contains(metric)) {
+          atLeast(fails, who, metric, m.get(metric), 1);
+        }
       }
-      Long curator = m.get("curator_errors");
-      if (curator == null) {
-        fails.add(who + " curator_errors missing");
-      } else if (curator > t.getPhase1MaxCuratorErrors()) {
-        fails.add(who + " curator_errors " + curator + " > " + t.getPhase1MaxCuratorErrors());
+      if (!notApplicable.contains("curator_errors")) {
+        Long curator = m.get("curator_errors");
+        if (curator == null) {
+          fails.add(who + " curator_errors missing");
+        } else if (curator > t.getPhase1MaxCuratorErrors()) {
+          fails.add(who + " curator_errors " + curator + " > " + t.getPhase1MaxCuratorErrors());
+        }
       }
-      atLeast(fails, who, "mcp_tool_count", m.get("mcp_tool_count"), t.getPhase1MinMcpTools());
+      if (!notApplicable.contains("mcp_tool_count")) {
+        atLeast(fails, who, "mcp_tool_count", m.get("mcp_tool_count"), t.getPhase1MinMcpTools());
+      }
       verdict = fails.isEmpty() ? Verdict.PASS : Verdict.FAIL;
     }
     JsonNode details = check.getDetailsJson() == null ? SeedJson.object()
@@ -87,6 +97,23 @@ public final class PhaseRules {
     }
     appendExtras(artifact, check);
     return verdict(campaign, 1, node, new Judgement(verdict, fails), artifact, time);
+  }
+
+  /**
+   * Metrics the check's profile declared it cannot measure on its target
+   * ({@code values.not_applicable}, comma-separated); their rules are skipped, never passed.
+   */
+  static Set<String> notApplicable(CheckResult check) {
+    String declared = check.getValues().get("not_applicable");
+    Set<String> out = new java.util.TreeSet<>();
+    if (declared != null) {
+      for (String m : declared.split(",")) {
+        if (!m.isBlank()) {
+          out.add(m.strip());
+        }
+      }
+    }
+    return out;
   }
 
   private static void atLeast(List<String> fails, String who, String metric, Long value,

@@ -1,0 +1,50 @@
+package dev.shipgate.producer.fault;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** POSIX shell quoting for the command lines the workers send, and splitting of listed lines. */
+final class Shell {
+  private Shell() {}
+
+  private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+
+  /** {@code word} as one shell word: unchanged when it needs no quoting, else single-quoted. */
+  static String quote(String word) {
+    if (SAFE.matcher(word).matches()) {
+      return word;
+    }
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
+
+  /** Splits a line as {@code iptables -S} prints it: words, with double-quoted words unquoted. */
+  static List<String> split(String line) {
+    List<String> words = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean inQuotes = false;
+    boolean any = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '"') {
+        inQuotes = !inQuotes;
+        any = true;
+      } else if (c == '\\' && inQuotes && i + 1 < line.length()) {
+        cur.append(line.charAt(++i));
+      } else if (Character.isWhitespace(c) && !inQuotes) {
+        if (any) {
+          words.add(cur.toString());
+          cur.setLength(0);
+          any = false;
+        }
+      } else {
+        cur.append(c);
+        any = true;
+      }
+    }
+    if (any) {
+      words.add(cur.toString());
+    }
+    return words;
+  }
+}
