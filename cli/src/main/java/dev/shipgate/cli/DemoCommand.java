@@ -1,6 +1,15 @@
 package dev.shipgate.cli;
 
+import dev.shipgate.cli.harness.LocalCluster;
+import dev.shipgate.cli.harness.Target;
 import dev.shipgate.cli.stack.LocalStack;
+import dev.shipgate.producer.campaign.CampaignLoader;
+import dev.shipgate.producer.campaign.CampaignOutcome;
+import dev.shipgate.producer.campaign.CampaignOverrides;
+import dev.shipgate.producer.campaign.CampaignSpec;
+import dev.shipgate.producer.campaign.CampaignValidationException;
+import dev.shipgate.producer.campaign.DriverFactory;
+import dev.shipgate.producer.fault.FaultSpec;
 import dev.shipgate.cli.stack.StackConfig;
 import dev.shipgate.producer.importer.ArtifactImporter;
 import dev.shipgate.producer.importer.ImportOptions;
@@ -21,6 +30,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Map;
 
 import java.util.Optional;
 import java.util.Properties;
@@ -36,16 +46,42 @@ import picocli.CommandLine.Spec;
  * {@code shipgate demo}: the whole pipeline on the bundled sample campaign, on the local stack.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Brings the local stack up, publishes the bundled sample campaign"
-        + " (samples/demo-campaign: four phases, two fault classes with per-cycle JSONL,"
-        + " partition_minority failing the way r20 did) under a fresh campaign id, runs Streams"
-        + " and the sink, prints the verdict table and leaves runs/<id>/index.html.",
-        "Exits 3 when the verdict is not PASS, which is what the sample is meant to show."})
+    description = {"The main job on the embedded default stack: brings the local stack (Kafka +"
+        + " schema registry) and a real 3-node etcd cluster on 127.0.0.11-13 (one sshd and one"
+        + " OS user per node) up, runs a short real chaos campaign over SSH (phase 2 with its"
+        + " quorum probes; phase 4: kill_primary_mid_write, partition_minority,"
+        + " drop_random_acks), judges it live with Streams, writes runs/<id>/ with the sink and"
+        + " prints the verdict table. Needs root (iptables, sshd, users).",
+        "--import-sample instead publishes the bundled seed-format sample (samples/demo-campaign,"
+            + " partition_minority failing the way r20 did) through the same pipeline.",
+        "Exits 0 when the verdict is PASS, 3 when it is not."})
 public final class DemoCommand implements Callable<Integer> {
 
+  @Option(names = "--import-sample", description = "publish the bundled seed-format sample"
+      + " instead of running a live campaign (no root needed)")
+  boolean importSample;
+
   @Option(names = "--sample", paramLabel = "DIR",
-      description = "run directory to publish (default: <shipgate home>/samples/demo-campaign)")
+      description = "run directory for --import-sample (default: <shipgate home>/samples/demo-campaign)")
   Path sample;
+
+  @Option(names = "--cycles", defaultValue = "6",
+      description = "live campaign: cycles per fault class (default: ${DEFAULT-VALUE})")
+  int cycles;
+
+  @Option(names = "--writes", defaultValue = "170",
+      description = "live campaign: writes per cycle (default: ${DEFAULT-VALUE}; about 1000"
+          + " acknowledged writes per class are needed before a Wilson lower bound can show 0.995)")
+  int writes;
+
+  @Option(names = "--faults", split = ",", paramLabel = "CLASS[,CLASS...]",
+      defaultValue = "kill_primary_mid_write,partition_minority,drop_random_acks",
+      description = "live campaign: fault classes (default: ${DEFAULT-VALUE})")
+  List<String> faults;
+
+  @Option(names = "--ssh-port", defaultValue = "2222",
+      description = "live campaign: sshd port on every node (default: ${DEFAULT-VALUE})")
+  int sshPort;
 
   @Option(names = "--campaign-id", paramLabel = "ID",
       description = "campaign id (default: demo-<UTC date>-<time>)")
@@ -64,18 +100,65 @@ public final class DemoCommand implements Callable<Integer> {
   /** The stack to use; tests substitute their own. */
   StackConfig stackConfig = StackConfig.defaults();
 
+  /** Where the demo's cluster lives; tests substitute their own. */
+  Path clusterDir = Home.dir().resolve(".shipgate").resolve("cluster");
+
+  private void runLiveCampaign(String id, String bootstrap, SchemaRegistry registry) {
+    if (!"root".equals(System.getProperty("user.name"))) {
+      throw new ShipgateException("the live demo needs root (sshd per node, a user per node,"
+          + " iptables); as another user run `./shipgate demo --import-sample`");
+    }
+    long tc = System.nanoTime();
+    Optional<LocalCluster> attached = LocalCluster.attach(clusterDir);
+    LocalCluster cluster = attached.isPresent() && attached.get().target() == Target.ETCD
+        && attached.get().sshPort() == sshPort
+        && attached.get().nodes().stream().allMatch(n -> attached.get().healthy(n))
+        ? attached.get() : startCluster();
+    System.out.println(cluster.describe());
+    System.out.printf("cluster: ready in %d ms (./shipgate cluster down stops it)%n",
+        (System.nanoTime() - tc) / 1_000_000);
+    String yaml = ClusterCampaign.yaml(cluster, id, List.of(2, 4), faults, cycles, writes);
+    CampaignSpec campaign;
+    List<FaultSpec> faultSpecs;
+    try {
+      campaign = new CampaignLoader(Home.dir(), DriverFactory.knownFaultClasses(),
+          java.time.Clock.systemUTC()).parse(yaml, "demo campaign", id, CampaignOverrides.none());
+      List<String> problems = DriverFactory.problems(campaign);
+      if (!problems.isEmpty()) {
+        throw new CampaignValidationException(problems);
+      }
+      faultSpecs = DriverFactory.faultSpecs(campaign);
+    } catch (CampaignValidationException e) {
+      throw new ParameterException(spec.commandLine(), String.join("; ", e.problems()));
+    }
+    System.out.println("campaign " + id + ": phases " + campaign.phases() + ", " + faults.size()
+        + " fault classes x " + cycles + " cycles x " + writes + " writes, over SSH");
+    Map<String, Object> producer = new java.util.HashMap<>();
+    producer.put("bootstrap.servers", bootstrap);
+    CampaignOutcome outcome = CampaignExecution.run(campaign, faultSpecs, producer, registry,
+        System.out, System.console() != null, null, driver -> { });
+    if (!outcome.completed()) {
+      throw new ShipgateException("the campaign was aborted: " + outcome.abortReason());
+    }
+  }
+
+  private LocalCluster startCluster() {
+    LocalCluster.down(clusterDir);
+    return LocalCluster.start(clusterDir, Target.ETCD, sshPort);
+  }
+
   @Override
   public Integer call() throws Exception {
     long t0 = System.nanoTime();
     Path home = Home.dir();
     Path samplePath = sample != null ? sample : home.resolve("samples").resolve("demo-campaign");
     Path runs = runsDir != null ? runsDir : home.resolve("runs");
-    String id = campaignId != null ? campaignId : "demo-" + LocalDateTime.now(ZoneOffset.UTC)
-        .format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    String id = campaignId != null ? campaignId : (importSample ? "demo-" : "demo-etcd-")
+        + LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
     if (!CampaignIds.isValid(id)) {
       throw new ParameterException(spec.commandLine(), CampaignIds.problem(id));
     }
-    if (!Files.isDirectory(samplePath)) {
+    if (importSample && !Files.isDirectory(samplePath)) {
       throw new ParameterException(spec.commandLine(), "--sample " + samplePath
           + " is not a directory");
     }
@@ -89,34 +172,37 @@ public final class DemoCommand implements Callable<Integer> {
     client.put("bootstrap.servers", bootstrap);
 
     try (SchemaRegistry registry = new RestSchemaRegistry(stack.config().registryCcompatUrl())) {
-      // 2. the campaign's events
-      try (KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrap, registry)) {
-        ImportReport report = new ArtifactImporter(publisher)
-            .importPath(samplePath, ImportOptions.defaults().withCampaignId(id));
-        if (ImportCommand.print(samplePath, report)) {
-          throw new ShipgateException("the sample did not import cleanly (see the errors above)");
-        }
-      }
-
-      // 3. Streams judges them; 4. the sink writes the artifacts
+      // 2. Streams runs from the start, so verdicts update while the campaign runs
       String applicationId = "shipgate-streams";
       ConnectionOptions connection = new ConnectionOptions();
       connection.bootstrapServers = bootstrap;
       connection.schemaRegistryUrl = stack.config().registryCcompatUrl();
       try (ShipgateStreams streams = new ShipgateStreams(
           StreamsCommand.props(connection, applicationId, null, 1), registry)) {
-        long ts = System.nanoTime();
         streams.start();
         if (!streams.awaitRunning(timeout)) {
           throw new ShipgateException("streams did not reach RUNNING: " + (streams.failure() == null
               ? "state " + streams.state() : Main.describe(streams.failure())));
         }
+        // 3. the campaign's events: a live campaign, or the bundled sample
+        if (importSample) {
+          try (KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrap, registry)) {
+            ImportReport report = new ArtifactImporter(publisher)
+                .importPath(samplePath, ImportOptions.defaults().withCampaignId(id));
+            if (ImportCommand.print(samplePath, report)) {
+              throw new ShipgateException("the sample did not import cleanly (see the errors above)");
+            }
+          }
+        } else {
+          runLiveCampaign(id, bootstrap, registry);
+        }
+        long ts = System.nanoTime();
         List<String> sources = List.of(Topics.CAMPAIGNS.name(), Topics.WRITES.name(),
             Topics.FAULTS.name(), Topics.OBSERVATIONS.name(), Topics.CHECKS.name(),
             Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name());
         StreamsProgress.awaitCaughtUp(client, applicationId, sources,
             List.of(Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name()), timeout);
-        System.out.printf("streams: running and caught up in %d ms%n",
+        System.out.printf("streams: caught up with every event %d ms after the last was published%n",
             (System.nanoTime() - ts) / 1_000_000);
       }
       long tk = System.nanoTime();

@@ -46,7 +46,7 @@ class DemoIT {
     int code;
     System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      code = new CommandLine(demo).execute("--sample", sample.toString(), "--runs-dir",
+      code = new CommandLine(demo).execute("--import-sample", "--sample", sample.toString(), "--runs-dir",
           runs.toString(), "--campaign-id", "demo-it", "--timeout", "90");
     } finally {
       System.setOut(stdout);

@@ -80,6 +80,8 @@ public final class LocalCluster implements AutoCloseable {
   private final Path dir;
   private final Target target;
   private final int sshPort;
+  private final int clientPort;
+  private final int peerPort;
   private final List<Node> nodes;
   private final Set<String> createdUsers;
   private final List<UserIds> userIds;
@@ -88,12 +90,14 @@ public final class LocalCluster implements AutoCloseable {
   private volatile long startMillis;
   private boolean closed;
 
-  private LocalCluster(Path dir, Target target, int sshPort, List<Node> nodes,
-      Set<String> createdUsers, List<UserIds> userIds) {
+  private LocalCluster(Path dir, Target target, int sshPort, int clientPort, int peerPort,
+      List<Node> nodes, Set<String> createdUsers, List<UserIds> userIds) {
     this.userIds = new ArrayList<>(userIds);
     this.dir = dir;
     this.target = target;
     this.sshPort = sshPort;
+    this.clientPort = clientPort;
+    this.peerPort = peerPort;
     this.nodes = List.copyOf(nodes);
     this.createdUsers = createdUsers;
   }
@@ -115,9 +119,30 @@ public final class LocalCluster implements AutoCloseable {
    *     not become healthy in time (whatever was started is stopped again)
    */
   public static LocalCluster start(Path dir, Target target, int sshPort) {
+    return start(dir, target, sshPort, target.clientPort(), target.peerPort());
+  }
+
+  /**
+   * {@link #start(Path, Target, int)} with the target on other ports than its defaults, so that
+   * a second cluster (a test's) can run next to one on the default ports.
+   *
+   * @param clientPort the target's client port (etcd JSON gateway, Redis)
+   * @param peerPort etcd's peer port; for Redis (replication uses the client port) it must equal
+   *     {@code clientPort}
+   */
+  public static LocalCluster start(Path dir, Target target, int sshPort, int clientPort,
+      int peerPort) {
+    if (target == Target.REDIS && peerPort != clientPort) {
+      throw new IllegalArgumentException("Redis replicates over its client port: peer port "
+          + peerPort + " must equal client port " + clientPort);
+    }
+    if (target == Target.ETCD && peerPort == clientPort) {
+      throw new IllegalArgumentException("etcd needs distinct client and peer ports, got "
+          + clientPort + " for both");
+    }
     long t0 = System.nanoTime();
     Path root = dir.toAbsolutePath().normalize();
-    preflight(root, target, sshPort);
+    preflight(root, target, sshPort, clientPort, peerPort);
     Set<String> created = new LinkedHashSet<>(readState(root).map(p -> users(p)).orElse(List.of()));
     LocalCluster cluster = null;
     try {
@@ -127,14 +152,14 @@ public final class LocalCluster implements AutoCloseable {
       List<UserIds> ids = new ArrayList<>();
       for (String name : NAMES) {
         ids.add(ensureUser(USER_PREFIX + name, created));
-        writeState(root, target, sshPort, created, false);
+        writeState(root, target, sshPort, clientPort, peerPort, created, false);
       }
       List<Node> nodes = new ArrayList<>();
       for (int i = 0; i < NAMES.size(); i++) {
-        nodes.add(node(root, target, sshPort, i, ids.get(i)));
+        nodes.add(node(root, target, sshPort, clientPort, peerPort, i, ids.get(i)));
       }
-      cluster = new LocalCluster(root, target, sshPort, nodes, created, ids);
-      writeState(root, target, sshPort, created, false);
+      cluster = new LocalCluster(root, target, sshPort, clientPort, peerPort, nodes, created, ids);
+      writeState(root, target, sshPort, clientPort, peerPort, created, false);
       cluster.prepareSsh();
       cluster.prepareTargets(ids);
       for (Node n : nodes) {
@@ -155,7 +180,7 @@ public final class LocalCluster implements AutoCloseable {
           cluster.close();
         } else {
           deleteUsers(created);
-          writeState(root, target, sshPort, created, true);
+          writeState(root, target, sshPort, clientPort, peerPort, created, true);
         }
       } catch (RuntimeException ce) {
         e.addSuppressed(ce);
@@ -182,14 +207,19 @@ public final class LocalCluster implements AutoCloseable {
     Properties p = state.get();
     Target target = Target.parse(p.getProperty("target"));
     int sshPort = Integer.parseInt(p.getProperty("ssh.port"));
+    // state files written before the ports were configurable hold the target's defaults
+    int clientPort = Integer.parseInt(p.getProperty("client.port",
+        String.valueOf(target.clientPort())));
+    int peerPort = Integer.parseInt(p.getProperty("peer.port", String.valueOf(target.peerPort())));
     Set<String> created = new LinkedHashSet<>(users(p));
     List<Node> nodes = new ArrayList<>();
     List<UserIds> ids = new ArrayList<>();
     for (int i = 0; i < NAMES.size(); i++) {
       ids.add(lookupUser(USER_PREFIX + NAMES.get(i)).orElse(null));
-      nodes.add(node(root, target, sshPort, i, ids.get(i)));
+      nodes.add(node(root, target, sshPort, clientPort, peerPort, i, ids.get(i)));
     }
-    LocalCluster c = new LocalCluster(root, target, sshPort, nodes, created, ids);
+    LocalCluster c = new LocalCluster(root, target, sshPort, clientPort, peerPort, nodes, created,
+        ids);
     c.closed = Boolean.parseBoolean(p.getProperty("closed", "false"));
     return Optional.of(c);
   }
@@ -231,6 +261,16 @@ public final class LocalCluster implements AutoCloseable {
 
   public int sshPort() {
     return sshPort;
+  }
+
+  /** The target's client port on every node. */
+  public int clientPort() {
+    return clientPort;
+  }
+
+  /** The target's peer port on every node (Redis: the client port). */
+  public int peerPort() {
+    return peerPort;
   }
 
   /** Milliseconds {@link #start} took from its call until the cluster was healthy (0 if attached). */
@@ -409,7 +449,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     deleteUsers(createdUsers);
     createdUsers.clear();
-    writeState(dir, target, sshPort, createdUsers, true);
+    writeState(dir, target, sshPort, clientPort, peerPort, createdUsers, true);
     closed = true;
     log.info("local cluster under {} stopped", dir);
   }
@@ -457,18 +497,25 @@ public final class LocalCluster implements AutoCloseable {
     return root.resolve(name);
   }
 
-  private static Node node(Path root, Target target, int sshPort, int i, UserIds ids) {
+  private static Node node(Path root, Target target, int sshPort, int clientPort, int peerPort,
+      int i, UserIds ids) {
     String name = NAMES.get(i);
     Path nd = nodeDir(root, name);
     String pidFile = nd.resolve("target.pid").toString();
     String user = USER_PREFIX + name;
-    String start = ids == null ? null : startCommand(root, target, i, ids);
+    String start = ids == null ? null : startCommand(root, target, clientPort, peerPort, i, ids);
     return new Node(name, i, ADDRESSES.get(i), sshPort, "root", root.resolve(CLIENT_KEY),
-        root.resolve("known_hosts"), target.clientPort(), target.peerPort(), pidFile, start, user);
+        root.resolve("known_hosts"), clientPort, peerPort, pidFile, start, user);
+  }
+
+  /** {@link #startCommand(Path, Target, int, int, int, UserIds)} on the target's default ports. */
+  static String startCommand(Path root, Target target, int i, UserIds ids) {
+    return startCommand(root, target, target.clientPort(), target.peerPort(), i, ids);
   }
 
   /** The shell command (run by root's shell) that starts node {@code i}'s target detached. */
-  static String startCommand(Path root, Target target, int i, UserIds ids) {
+  static String startCommand(Path root, Target target, int clientPort, int peerPort, int i,
+      UserIds ids) {
     Path nd = nodeDir(root, NAMES.get(i));
     String address = ADDRESSES.get(i);
     String data = nd.resolve("data").toString();
@@ -477,10 +524,10 @@ public final class LocalCluster implements AutoCloseable {
       String cluster = "";
       for (int j = 0; j < NAMES.size(); j++) {
         cluster += (j > 0 ? "," : "") + NAMES.get(j) + "=http://" + ADDRESSES.get(j) + ":"
-            + target.peerPort();
+            + peerPort;
       }
-      String client = "http://" + address + ":" + target.clientPort();
-      String peer = "http://" + address + ":" + target.peerPort();
+      String client = "http://" + address + ":" + clientPort;
+      String peer = "http://" + address + ":" + peerPort;
       argv.addAll(List.of(ETCD, "--name", NAMES.get(i), "--data-dir", data,
           "--listen-client-urls", client, "--advertise-client-urls", client,
           "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
@@ -488,11 +535,11 @@ public final class LocalCluster implements AutoCloseable {
           "--initial-cluster-state", "new", "--heartbeat-interval", "100",
           "--election-timeout", "1000", "--logger", "zap", "--log-outputs", "stderr"));
     } else {
-      argv.addAll(List.of(REDIS, "--bind", address, "--port", String.valueOf(target.clientPort()),
+      argv.addAll(List.of(REDIS, "--bind", address, "--port", String.valueOf(clientPort),
           "--dir", data, "--save", "", "--appendonly", "no", "--protected-mode", "no",
           "--daemonize", "no", "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
       if (i > 0) {
-        argv.addAll(List.of("--replicaof", ADDRESSES.get(0), String.valueOf(target.clientPort())));
+        argv.addAll(List.of("--replicaof", ADDRESSES.get(0), String.valueOf(clientPort)));
       }
     }
     // setpriv execs (runuser forks and would leave a root parent as the PID); setsid in a
@@ -529,7 +576,8 @@ public final class LocalCluster implements AutoCloseable {
   // start
   // ---------------------------------------------------------------------------------------------
 
-  private static void preflight(Path root, Target target, int sshPort) {
+  private static void preflight(Path root, Target target, int sshPort, int clientPort,
+      int peerPort) {
     List<String> missing = new ArrayList<>();
     for (String bin : List.of(SSHD, SSH_KEYGEN, SETPRIV, target == Target.ETCD ? ETCD : REDIS)) {
       if (!Files.isExecutable(Path.of(bin))) {
@@ -554,7 +602,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     List<String> taken = new ArrayList<>();
     for (String a : ADDRESSES) {
-      for (int port : new LinkedHashSet<>(List.of(sshPort, target.clientPort(), target.peerPort()))) {
+      for (int port : new LinkedHashSet<>(List.of(sshPort, clientPort, peerPort))) {
         if (portOpen(a, port)) {
           taken.add(a + ":" + port);
         }
@@ -928,11 +976,13 @@ public final class LocalCluster implements AutoCloseable {
     return s.isEmpty() ? List.of() : List.of(s.split(","));
   }
 
-  private static void writeState(Path root, Target target, int sshPort, Set<String> created,
-      boolean closed) {
+  private static void writeState(Path root, Target target, int sshPort, int clientPort,
+      int peerPort, Set<String> created, boolean closed) {
     Properties p = new Properties();
     p.setProperty("target", target.name().toLowerCase(Locale.ROOT));
     p.setProperty("ssh.port", String.valueOf(sshPort));
+    p.setProperty("client.port", String.valueOf(clientPort));
+    p.setProperty("peer.port", String.valueOf(peerPort));
     p.setProperty("created.users", String.join(",", created));
     p.setProperty("closed", String.valueOf(closed));
     Path tmp = root.resolve(STATE_FILE + ".tmp");

@@ -1,0 +1,189 @@
+package dev.shipgate.cli;
+
+import dev.shipgate.producer.campaign.CampaignLoader;
+import dev.shipgate.producer.campaign.CampaignOutcome;
+import dev.shipgate.producer.campaign.CampaignOverrides;
+import dev.shipgate.producer.campaign.CampaignPlan;
+import dev.shipgate.producer.campaign.CampaignRunner;
+import dev.shipgate.producer.campaign.CampaignSpec;
+import dev.shipgate.producer.campaign.CampaignValidationException;
+import dev.shipgate.producer.campaign.DriverFactory;
+import dev.shipgate.producer.fault.FaultSpec;
+import dev.shipgate.schemas.registry.SchemaRegistry;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code shipgate run CAMPAIGN.yaml [overrides] [--dry-run]}. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Runs a campaign against a 3-node cluster: phases 1-4 as the campaign file"
+        + " enables them, faults injected over SSH, every write, fault and observation published"
+        + " as events. Streams judges; `shipgate verdict <id>` shows the verdict.",
+        "The file is validated first: every problem is printed, one line each, and the command"
+            + " exits 1. Ctrl-C stops the writes, heals every fault, restores the nodes,"
+            + " publishes ABORTED and exits 2.",
+        "Relative key and known_hosts paths in the file are resolved against the shipgate home"
+            + " (-Dshipgate.home, $SHIPGATE_HOME, else the working directory)."})
+public final class RunCommand implements Callable<Integer> {
+
+  @Parameters(paramLabel = "CAMPAIGN.yaml", description = "campaign file (samples/campaigns/)")
+  Path file;
+
+  @Option(names = "--dry-run",
+      description = "print the plan and every command it would send; touch nothing")
+  boolean dryRun;
+
+  @Option(names = "--campaign-id", paramLabel = "ID", description = "override campaign_id")
+  String campaignId;
+
+  @Option(names = "--phases", split = ",", paramLabel = "N[,N...]",
+      description = "override phases, e.g. 2,4")
+  List<Integer> phases;
+
+  @Option(names = "--faults", split = ",", paramLabel = "CLASS[,CLASS...]",
+      description = "override phase4.faults, e.g. partition_minority,drop_random_acks")
+  List<String> faults;
+
+  @Option(names = "--cycles", paramLabel = "N", description = "override phase4.cycles")
+  Integer cycles;
+
+  @Option(names = "--writes", paramLabel = "N", description = "override phase4.writes_per_cycle")
+  Integer writes;
+
+  @Option(names = "--concurrency", paramLabel = "N",
+      description = "override phase4.concurrency (writes in flight)")
+  Integer concurrency;
+
+  @Option(names = "--nodes", split = ",", paramLabel = "NAME@ADDRESS[:SSH_PORT]",
+      description = "override the nodes' names, addresses and SSH ports, in index order"
+          + " (e.g. a@127.0.0.11:2222,b@127.0.0.12:2222,c@127.0.0.13:2222)")
+  List<String> nodes;
+
+  @Mixin ConnectionOptions connection;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    if (!Files.isRegularFile(file)) {
+      throw new ParameterException(spec.commandLine(), "CAMPAIGN.yaml " + file
+          + " is not a readable file");
+    }
+    CampaignOverrides overrides = new CampaignOverrides(campaignId, cycles, writes, concurrency,
+        faults, phases, nodes);
+    CampaignSpec campaign;
+    List<FaultSpec> faultSpecs;
+    try {
+      campaign = new CampaignLoader(Home.dir(), DriverFactory.knownFaultClasses(),
+          Clock.systemUTC()).load(file, overrides);
+      List<String> problems = new ArrayList<>(DriverFactory.problems(campaign));
+      if (!problems.isEmpty()) {
+        throw new CampaignValidationException(problems);
+      }
+      faultSpecs = DriverFactory.faultSpecs(campaign);
+    } catch (CampaignValidationException e) {
+      e.problems().forEach(p -> err.println("shipgate: " + file + ": " + p));
+      err.flush();
+      return ExitCodes.USAGE;
+    }
+    CampaignLoader.warnings(campaign).forEach(w -> err.println("shipgate: warning: " + w));
+    err.flush();
+
+    if (dryRun) {
+      CampaignPlan plan = CampaignPlan.of(campaign, faultSpecs);
+      plan.lines().forEach(out::println);
+      out.println("dry run: " + plan.commandCount() + " commands listed, none sent");
+      out.flush();
+      return ExitCodes.OK;
+    }
+    return run(campaign, faultSpecs, out, err);
+  }
+
+  private int run(CampaignSpec campaign, List<FaultSpec> faultSpecs, PrintWriter out,
+      PrintWriter err) {
+    try {
+      DriverFactory.targetAdapter(campaign).close();
+    } catch (IllegalArgumentException e) {
+      err.println("shipgate: " + file + ": target.settings: " + Main.oneLine(e.getMessage()));
+      return ExitCodes.USAGE;
+    }
+    CountDownLatch cliDone = new CountDownLatch(1);
+    CampaignOutcome outcome;
+    Thread[] hook = new Thread[1];
+    try (SchemaRegistry registry = connection.registry()) {
+      out.println("campaign " + campaign.campaignId() + ": running phases " + campaign.phases()
+          + " against " + campaign.target().name() + " (Ctrl-C aborts cleanly)");
+      out.flush();
+      try {
+        outcome = CampaignExecution.run(campaign, faultSpecs, producerConfig(), registry,
+            System.out, System.console() != null, null, driver -> {
+              hook[0] = new Thread(() -> onSignal(driver, cliDone), "shipgate-run-shutdown");
+              Runtime.getRuntime().addShutdownHook(hook[0]);
+            });
+      } finally {
+        try {
+          if (hook[0] != null) {
+            Runtime.getRuntime().removeShutdownHook(hook[0]);
+          }
+        } catch (IllegalStateException shuttingDown) {
+          // Ctrl-C: the hook is running and waits for cliDone
+        }
+      }
+    } finally {
+      cliDone.countDown();
+    }
+    if (!outcome.completed()) {
+      err.println("shipgate: campaign " + outcome.campaignId() + " aborted: "
+          + Main.oneLine(outcome.abortReason()));
+      err.println("shipgate: the events published so far are kept; `shipgate verdict "
+          + outcome.campaignId() + "` shows the enabled phases as INCOMPLETE");
+      err.flush();
+      return ExitCodes.FAILURE;
+    }
+    out.println("campaign " + outcome.campaignId() + " finished: " + outcome.cycles().size()
+        + " phase 4 cycles" + (outcome.probes().isEmpty() ? "" : ", probes " + outcome.probes()));
+    out.println("next: shipgate verdict " + outcome.campaignId());
+    out.flush();
+    return ExitCodes.OK;
+  }
+
+  /**
+   * Ctrl-C / SIGTERM: abort the run (heal, restore, ABORTED), wait for the command to finish
+   * its clean-up, then end the JVM with exit code 2 (a signal would otherwise give 130/143).
+   */
+  private static void onSignal(CampaignRunner driver, CountDownLatch cliDone) {
+    driver.abort("interrupted (SIGINT/SIGTERM)");
+    try {
+      driver.awaitTermination(Duration.ofSeconds(90));
+      cliDone.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    System.err.flush();
+    Runtime.getRuntime().halt(ExitCodes.FAILURE);
+  }
+
+  private Map<String, Object> producerConfig() {
+    Map<String, Object> config = new HashMap<>();
+    connection.clientProperties().forEach((k, v) -> config.put(k.toString(), v));
+    return config;
+  }
+}

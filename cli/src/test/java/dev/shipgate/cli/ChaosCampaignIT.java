@@ -1,0 +1,460 @@
+package dev.shipgate.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shipgate.cli.harness.LocalCluster;
+import dev.shipgate.cli.harness.Target;
+import dev.shipgate.cli.stack.LocalStack;
+import dev.shipgate.events.FaultAction;
+import dev.shipgate.events.FaultEvent;
+import dev.shipgate.producer.campaign.CampaignLoader;
+import dev.shipgate.producer.campaign.CampaignOutcome;
+import dev.shipgate.producer.campaign.CampaignOverrides;
+import dev.shipgate.producer.campaign.CampaignSpec;
+import dev.shipgate.producer.campaign.DriverFactory;
+import dev.shipgate.producer.fault.FaultSpec;
+import dev.shipgate.results.CampaignState;
+import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.CycleConvergence;
+import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.results.Verdict;
+import dev.shipgate.schemas.SchemaBootstrap;
+import dev.shipgate.schemas.SeedJson;
+import dev.shipgate.schemas.Topic;
+import dev.shipgate.schemas.Topics;
+import dev.shipgate.schemas.registry.RestSchemaRegistry;
+import dev.shipgate.sink.ArtifactSink;
+import dev.shipgate.streams.ShipgateStreams;
+import dev.shipgate.streams.StreamsConfigFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The chaos driver end to end, everything real and on loopback: a 3-node cluster of the local
+ * harness (its own sshds, OS users, etcd or Redis), the driver injecting faults over SSH and
+ * publishing every write, fault and observation to a real broker through a real registry, the
+ * Streams application judging live (started before any campaign), and the sink writing the run.
+ *
+ * <p>One stack (broker + registry) and one Streams application serve the class; the etcd tests
+ * share one etcd cluster, the Redis test stops it and starts a Redis cluster (both on the same
+ * node addresses and users, so never at the same time). Every port differs from the defaults a
+ * developer's cluster (ssh 2222, etcd 2379/2380, Redis 6379) and stack (19092, 8081) use.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ChaosCampaignIT {
+  static final Path WORK = Path.of("target", "it-chaos").toAbsolutePath();
+  static final Path FIGURES = Path.of("target", "e2e-figures.txt");
+  static final int KAFKA_PORT = 59092;
+  static final int CONTROLLER_PORT = 59093;
+  static final int REGISTRY_PORT = 58081;
+  static final int ETCD_SSH_PORT = 2422;
+  static final int ETCD_CLIENT_PORT = 22379;
+  static final int ETCD_PEER_PORT = 22380;
+  static final int REDIS_SSH_PORT = 2423;
+  static final int REDIS_PORT = 26379;
+  static final String STREAMS_APP = "it-chaos-streams";
+  static final List<String> ETCD_FAULTS =
+      List.of("kill_primary_mid_write", "partition_minority", "drop_random_acks");
+
+  static LocalStack.Running stack;
+  static RestSchemaRegistry registry;
+  static ShipgateStreams streams;
+  static LocalCluster etcd;
+  static LocalCluster redis;
+  static final List<String> campaigns = new ArrayList<>();
+  static final Map<String, String> figures = new LinkedHashMap<>();
+
+  @BeforeAll
+  static void startTheStackAndStreams() throws Exception {
+    long t0 = System.nanoTime();
+    for (String c : List.of("etcd", "redis")) {
+      LocalCluster.down(WORK.resolve(c)); // a previous run that died half-way
+    }
+    ReferenceRunsIT.deleteRecursively(WORK);
+    Files.createDirectories(WORK);
+    stack = LocalStack.startForTests(WORK.resolve("stack"), KAFKA_PORT, CONTROLLER_PORT,
+        REGISTRY_PORT);
+    registry = new RestSchemaRegistry(stack.registryUrl());
+    SchemaBootstrap.registerAll(registry);
+    streams = new ShipgateStreams(StreamsConfigFactory.create(stack.bootstrapServers(),
+        Map.of("application.id", STREAMS_APP,
+            "state.dir", WORK.resolve("streams-state").toString())), registry);
+    streams.start();
+    assertTrue(streams.awaitRunning(Duration.ofSeconds(90)), "streams RUNNING: " + streams.state());
+    figure("setup: stack + schemas + streams RUNNING", t0);
+  }
+
+  @AfterAll
+  static void stopEverything() throws IOException {
+    List<RuntimeException> failures = new ArrayList<>();
+    for (LocalCluster c : new LocalCluster[] {etcd, redis}) {
+      if (c == null) {
+        continue;
+      }
+      try {
+        for (String id : campaigns) {
+          c.flushShipgateRules(id);
+        }
+      } catch (RuntimeException e) {
+        failures.add(e);
+      }
+      try {
+        c.close();
+      } catch (RuntimeException e) {
+        failures.add(e);
+      }
+    }
+    if (streams != null) {
+      streams.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+    StringBuilder b = new StringBuilder("# ChaosCampaignIT end-to-end wall times ("
+        + Instant.now() + ")\n");
+    figures.forEach((k, v) -> b.append(k).append(": ").append(v).append('\n'));
+    System.out.print(b);
+    Files.createDirectories(FIGURES.toAbsolutePath().getParent());
+    Files.writeString(FIGURES, b, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    if (!failures.isEmpty()) {
+      RuntimeException first = failures.get(0);
+      failures.subList(1, failures.size()).forEach(first::addSuppressed);
+      throw first;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- tests
+
+  @Test
+  @Order(1)
+  void shouldPassEveryEtcdFaultClassWithNoLostWriteAndShowVerdictsWhileTheCampaignRuns()
+      throws Exception {
+    long t0 = System.nanoTime();
+    String id = "it-etcd-chaos";
+    LocalCluster cluster = etcd();
+    CampaignSpec spec = load(ClusterCampaign.yaml(cluster, id, List.of(2, 4), ETCD_FAULTS, 10, 100),
+        CampaignSpec.KNOWN_FAULTS);
+    assertEquals(4, spec.phase4().concurrency());
+
+    // live verdicts: a fault-bound record of the first class while the campaign still runs
+    AtomicReference<Instant> firstBoundSeen = new AtomicReference<>();
+    Thread watcher = new Thread(() -> {
+      String key = id + "/" + ETCD_FAULTS.get(0);
+      while (firstBoundSeen.get() == null && !Thread.currentThread().isInterrupted()) {
+        try {
+          if (!TopicSnapshot.latest(client(), registry, Topics.FAULT_BOUNDS, key::equals)
+              .isEmpty()) {
+            firstBoundSeen.set(Instant.now());
+            return;
+          }
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          // the topic may not be readable yet; try again
+        }
+      }
+    }, "it-live-bound-watcher");
+    watcher.setDaemon(true);
+    watcher.start();
+
+    long c0 = System.nanoTime();
+    CampaignOutcome outcome = run(spec, DriverFactory.faultSpecs(spec));
+    Instant finished = Instant.now();
+    figure(id + ": campaign run (phases 2+4, 3 faults x 10 cycles x 100 writes)", c0);
+    watcher.interrupt();
+    assertTrue(outcome.completed(), "completed: " + outcome.abortReason());
+    assertEquals(30, outcome.cycles().size());
+
+    CampaignVerdict verdict = judge(id);
+    figure(id + ": end to end (cluster, run, verdict, run files)", t0);
+
+    assertNotNull(firstBoundSeen.get(), "a live FaultBound for " + ETCD_FAULTS.get(0));
+    assertTrue(firstBoundSeen.get().isBefore(finished), "live bound seen at "
+        + firstBoundSeen.get() + ", campaign finished at " + finished);
+
+    Map<String, FaultBound> bounds = TopicSnapshot.latest(client(), registry, Topics.FAULT_BOUNDS,
+        k -> k.startsWith(id + "/"));
+    for (String fault : ETCD_FAULTS) {
+      FaultBound b = bounds.get(id + "/" + fault);
+      assertNotNull(b, "bound of " + fault + " in " + bounds.keySet());
+      System.out.printf("%s: bound %s, sum_ok %d, sum_min_peer %d, wilson %s, lost %d, %s%n",
+          fault, b.getBound(), b.getSumOk(), b.getSumMinPeer(), b.getWilsonLower(),
+          b.getLostWrites(), b.getVerdict());
+      assertEquals(Verdict.PASS, b.getVerdict(), fault + ": " + b.getReason());
+      assertEquals(0, b.getLostWrites(), fault + " lost acknowledged writes");
+      assertEquals(10, b.getCycles(), fault + " cycles");
+      assertTrue(b.getSeedPass(), fault + " seed pass, bound " + b.getBound());
+    }
+    Map<String, PhaseVerdict> phases = TopicSnapshot.latest(client(), registry,
+        Topics.PHASE_VERDICTS, k -> k.startsWith(id + "/"));
+    assertEquals(Verdict.PASS, phases.get(id + "/2").getVerdict(),
+        "phase 2: " + phases.get(id + "/2").getReasons());
+    assertEquals(Verdict.PASS, phases.get(id + "/4").getVerdict(),
+        "phase 4: " + phases.get(id + "/4").getReasons());
+    assertEquals(Verdict.PASS, verdict.getVerdict(), "campaign: " + verdict.getReasons());
+    assertTrue(verdict.getOverallPass());
+
+    Path run = WORK.resolve("runs").resolve(id);
+    JsonNode summary = SeedJson.parse(Files.readString(run.resolve("campaign-summary.json")));
+    assertTrue(summary.get("overall_pass").asBoolean(), summary.toString());
+    JsonNode phase2 = SeedJson.parse(Files.readString(run.resolve("phase2.json")));
+    assertEquals("201", phase2.get("probe1_single_peer_down").asText());
+    assertEquals("503", phase2.get("probe2_both_peers_down").asText());
+    for (String fault : ETCD_FAULTS) {
+      List<String> lines = Files.readAllLines(run.resolve("phase4-" + fault + ".jsonl"));
+      assertEquals(10, lines.size(), fault + " JSONL lines");
+    }
+
+    List<FaultEvent> events = records(Topics.FAULTS, id::equals);
+    for (String fault : ETCD_FAULTS) {
+      for (int cycle = 1; cycle <= 10; cycle++) {
+        for (FaultAction action : List.of(FaultAction.INJECTED, FaultAction.HEALED)) {
+          int c = cycle;
+          List<FaultEvent> matching = events.stream().filter(e -> e.getPhase() == 4
+              && fault.equals(e.getFault()) && e.getCycle() != null && e.getCycle() == c
+              && e.getAction() == action).toList();
+          assertEquals(1, matching.size(), fault + " cycle " + cycle + " " + action + ": "
+              + matching);
+          String evidence = matching.get(0).getEvidence();
+          assertTrue(evidence != null && !evidence.isBlank(), fault + " cycle " + cycle + " "
+              + action + " has evidence");
+        }
+      }
+    }
+    assertTrue(events.stream().noneMatch(e -> e.getAction() == FaultAction.NOT_APPLIED),
+        "no fault was NOT_APPLIED: " + events.stream()
+            .filter(e -> e.getAction() == FaultAction.NOT_APPLIED).toList());
+    assertEquals(List.of(), cluster.flushShipgateRules(id), "no iptables rule left behind");
+  }
+
+  @Test
+  @Order(2)
+  void shouldReportClockSkewNotAppliedOnEtcdAndNeverPassIt() throws Exception {
+    long t0 = System.nanoTime();
+    String id = "it-etcd-clock-skew";
+    CampaignSpec spec = load(ClusterCampaign.yaml(etcd(), id, List.of(4),
+        List.of("clock_skew_peer"), 2, 20), CampaignSpec.KNOWN_FAULTS);
+    CampaignOutcome outcome = run(spec, DriverFactory.faultSpecs(spec));
+    assertTrue(outcome.completed(), "completed: " + outcome.abortReason());
+    CampaignVerdict verdict = judge(id);
+    figure(id + ": end to end (2 cycles x 20 writes, verdict, run files)", t0);
+
+    List<FaultEvent> events = records(Topics.FAULTS, id::equals);
+    assertEquals(2, events.size(), "one event per cycle: " + events);
+    for (FaultEvent e : events) {
+      assertEquals(FaultAction.NOT_APPLIED, e.getAction(), e.toString());
+      assertTrue(e.getReason().contains("etcd") && e.getReason().contains("libfaketime"),
+          "the reason says etcd ignores libfaketime: " + e.getReason());
+    }
+    FaultBound bound = TopicSnapshot.latest(client(), registry, Topics.FAULT_BOUNDS,
+        (id + "/clock_skew_peer")::equals).get(id + "/clock_skew_peer");
+    assertEquals(Verdict.INCOMPLETE, bound.getVerdict(), bound.toString());
+    assertTrue(bound.getReason().startsWith("clock_skew_peer: fault not applied: "),
+        bound.getReason());
+    assertNotEquals(Verdict.PASS, verdict.getVerdict());
+    assertFalse(verdict.getOverallPass());
+    JsonNode summary = SeedJson.parse(Files.readString(WORK.resolve("runs").resolve(id)
+        .resolve("campaign-summary.json")));
+    assertFalse(summary.get("overall_pass").asBoolean());
+  }
+
+  @Test
+  @Order(3)
+  void shouldNameTheAcknowledgedWritesLostWhenTheRedisPrimaryRestartsEmptyAndFailTheGate()
+      throws Exception {
+    long t0 = System.nanoTime();
+    if (etcd != null) { // same node addresses and users: one cluster at a time
+      etcd.close();
+    }
+    long s0 = System.nanoTime();
+    redis = LocalCluster.start(WORK.resolve("redis"), Target.REDIS, REDIS_SSH_PORT, REDIS_PORT,
+        REDIS_PORT);
+    figure("redis cluster start", s0);
+    String id = "it-redis-empty-restart";
+    String fault = RestartPrimaryEmptyFaultSpec.FAULT_CLASS;
+    // one write at a time, the primary wiped after write 10 of 20: writes 1-10 are acknowledged
+    // (WAIT saw a replica) and then lost on every node
+    String yaml = ClusterCampaign.yaml(redis, id, List.of(4), List.of(fault), 2, 20)
+        .replace("concurrency: 4", "concurrency: 1")
+        .replace("fault_after_write: 2", "fault_after_write: 10");
+    CampaignSpec spec = load(yaml, List.of(fault));
+    assertEquals(1, spec.phase4().concurrency());
+    assertEquals(10, spec.phase4().faultAfterWrite());
+    List<FaultSpec> faults = List.of(new RestartPrimaryEmptyFaultSpec(redis));
+    CampaignOutcome outcome = run(spec, faults);
+    assertTrue(outcome.completed(), "completed: " + outcome.abortReason());
+    CampaignVerdict verdict = judge(id);
+    figure(id + ": end to end (2 cycles x 20 writes, verdict, run files)", t0);
+
+    List<FaultEvent> events = records(Topics.FAULTS, id::equals);
+    for (int cycle = 1; cycle <= 2; cycle++) {
+      int c = cycle;
+      FaultEvent injected = events.stream().filter(e -> e.getCycle() != null && e.getCycle() == c
+          && e.getAction() == FaultAction.INJECTED).findFirst()
+          .orElseThrow(() -> new AssertionError("INJECTED in cycle " + c + ": " + events));
+      assertTrue(injected.getEvidence().contains("DBSIZE") && injected.getEvidence()
+          .contains("-> 0"), "the primary was empty after the restart: " + injected.getEvidence());
+    }
+
+    Map<String, CycleConvergence> cycles = TopicSnapshot.latest(client(), registry,
+        Topics.CYCLE_CONVERGENCE, k -> k.startsWith(id + "/"));
+    long lostInCycles = 0;
+    for (int cycle = 1; cycle <= 2; cycle++) {
+      CycleConvergence cc = cycles.get(id + "/" + fault + "/" + cycle);
+      assertNotNull(cc, "cycle " + cycle + " in " + cycles.keySet());
+      assertTrue(cc.getOk() >= 10, "writes 1-10 acknowledged before the restart: " + cc);
+      List<String> wiped = IntStream.rangeClosed(1, 10).mapToObj(w -> "c" + cc.getCycle() + "-w" + w)
+          .toList();
+      assertEquals(java.util.Set.of("a", "b", "c"), cc.getLostIds().keySet(),
+          "every node was read with its ids");
+      for (Map.Entry<String, List<String>> node : cc.getLostIds().entrySet()) {
+        assertTrue(node.getValue().containsAll(wiped), "node " + node.getKey() + " lost "
+            + wiped + ", reported " + node.getValue());
+      }
+      lostInCycles += cc.getLostIds().values().stream().flatMap(List::stream).distinct().count();
+    }
+    FaultBound bound = TopicSnapshot.latest(client(), registry, Topics.FAULT_BOUNDS,
+        (id + "/" + fault)::equals).get(id + "/" + fault);
+    System.out.printf("%s: bound %s, sum_ok %d, sum_min_peer %d, lost %d, %s (%s)%n", fault,
+        bound.getBound(), bound.getSumOk(), bound.getSumMinPeer(), bound.getLostWrites(),
+        bound.getVerdict(), bound.getReason());
+    assertTrue(bound.getLostWrites() >= 20, "lost writes " + bound.getLostWrites());
+    assertEquals(lostInCycles, bound.getLostWrites());
+    assertEquals(Verdict.FAIL, bound.getVerdict());
+    assertEquals(fault + ": " + bound.getBound() + " < 0.995", bound.getReason());
+    assertEquals(Verdict.FAIL, verdict.getVerdict());
+    assertFalse(verdict.getOverallPass());
+
+    Path run = WORK.resolve("runs").resolve(id);
+    assertFalse(SeedJson.parse(Files.readString(run.resolve("campaign-summary.json")))
+        .get("overall_pass").asBoolean());
+    String page = Files.readString(run.resolve("index.html"));
+    for (String w : List.of("c1-w1", "c1-w10", "c2-w1", "c2-w10")) {
+      assertTrue(page.contains(w), "the run page names lost write " + w);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------- helpers
+
+  /** The etcd cluster of the etcd tests, started on first use. */
+  static synchronized LocalCluster etcd() {
+    if (etcd == null) {
+      long t0 = System.nanoTime();
+      etcd = LocalCluster.start(WORK.resolve("etcd"), Target.ETCD, ETCD_SSH_PORT,
+          ETCD_CLIENT_PORT, ETCD_PEER_PORT);
+      figure("etcd cluster start", t0);
+    }
+    return etcd;
+  }
+
+  static CampaignSpec load(String yaml, List<String> knownFaults) {
+    CampaignSpec spec = new CampaignLoader(WORK, knownFaults, Clock.systemUTC())
+        .parse(yaml, "ChaosCampaignIT", "it", CampaignOverrides.none());
+    if (knownFaults.equals(CampaignSpec.KNOWN_FAULTS)) {
+      assertEquals(List.of(), DriverFactory.problems(spec));
+    }
+    campaigns.add(spec.campaignId());
+    return spec;
+  }
+
+  static CampaignOutcome run(CampaignSpec spec, List<FaultSpec> faults) {
+    return CampaignExecution.run(spec, faults,
+        Map.of("bootstrap.servers", stack.bootstrapServers()), registry, System.out, false,
+        null, driver -> { });
+  }
+
+  /**
+   * Waits until Streams has processed every input, then runs the sink until the campaign's final
+   * verdict is written under {@code runs/}.
+   */
+  static CampaignVerdict judge(String id) throws Exception {
+    StreamsProgress.awaitCaughtUp(client(), STREAMS_APP,
+        List.of(Topics.CAMPAIGNS.name(), Topics.WRITES.name(), Topics.FAULTS.name(),
+            Topics.OBSERVATIONS.name(), Topics.CHECKS.name(), Topics.FAULT_BOUNDS.name(),
+            Topics.PHASE_VERDICTS.name()),
+        List.of(Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name()), Duration.ofSeconds(90));
+    Properties sinkProps = client();
+    sinkProps.put("group.id", "it-chaos-sink-" + id);
+    try (ArtifactSink sink = new ArtifactSink(sinkProps, registry, WORK.resolve("runs"))) {
+      Optional<CampaignVerdict> v = sink.runUntil(x -> x.getCampaignId().equals(id)
+          && x.getState() == CampaignState.FINISHED, Duration.ofSeconds(90));
+      assertTrue(v.isPresent(), "a FINISHED verdict for " + id);
+      System.out.printf("%s: campaign verdict %s, overall_pass %s, reasons %s%n", id,
+          v.get().getVerdict(), v.get().getOverallPass(), v.get().getReasons());
+      return v.get();
+    }
+  }
+
+  static Properties client() {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", stack.bootstrapServers());
+    return p;
+  }
+
+  /** Every record of an input topic (not compacted: every event counts) whose key matches. */
+  static <V extends SpecificRecord> List<V> records(Topic<String, V> topic,
+      Predicate<String> keyFilter) {
+    Properties p = client();
+    p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    List<V> out = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(p,
+        topic.keySerde().deserializer(), topic.valueSerde(registry).deserializer())) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic.name(),
+          Duration.ofSeconds(15)).stream().map(i -> new TopicPartition(i.topic(), i.partition()))
+          .collect(Collectors.toList());
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+        assertTrue(System.nanoTime() < deadline, "read " + topic.name() + " in time");
+        for (ConsumerRecord<String, V> r : consumer.poll(Duration.ofMillis(200))) {
+          if (r.key() != null && keyFilter.test(r.key())) {
+            out.add(r.value());
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  static void figure(String what, long startNanos) {
+    String ms = ((System.nanoTime() - startNanos) / 1_000_000) + " ms";
+    figures.put(what, ms);
+    System.out.println("E2E " + what + ": " + ms);
+  }
+}

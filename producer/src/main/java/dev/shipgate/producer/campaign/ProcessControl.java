@@ -1,0 +1,103 @@
+package dev.shipgate.producer.campaign;
+
+import dev.shipgate.events.FaultAction;
+import dev.shipgate.producer.fault.FaultResult;
+import dev.shipgate.producer.remote.CommandResult;
+import dev.shipgate.producer.remote.CommandRunner;
+import dev.shipgate.producer.remote.Node;
+import dev.shipgate.producer.remote.RemoteException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stops, resumes and restarts a node's target process by the PID in its pid file: the phase 2
+ * quorum probes (SIGSTOP one or both peers) and the recovery between cycles. The only place the
+ * runner itself sends process commands; each command reads the state back as evidence.
+ */
+public final class ProcessControl {
+  private static final Logger log = LoggerFactory.getLogger(ProcessControl.class);
+
+  private final CommandRunner runner;
+  private final Duration timeout;
+
+  public ProcessControl(CommandRunner runner, Duration timeout) {
+    this.runner = runner;
+    this.timeout = timeout;
+  }
+
+  /** {@code kill -STOP} then the process state; INJECTED when the state reads {@code T}. */
+  public FaultResult stop(Node node) {
+    if (node.pidFile() == null) {
+      return FaultResult.notApplied(node.name(), "SIGSTOP", null, null,
+          "node " + node.name() + " has no pid_file");
+    }
+    String command = stopCommand(node);
+    try {
+      CommandResult r = runner.run(node, command, timeout);
+      String state = r.stdout().strip();
+      if (r.ok() && state.startsWith("T")) {
+        return new FaultResult(FaultAction.INJECTED, node.name(), "SIGSTOP", command,
+            r.exitStatus(), "process state " + state, null);
+      }
+      return FaultResult.notApplied(node.name(), "SIGSTOP", command, r.exitStatus(),
+          "process not stopped: " + r.summary());
+    } catch (RemoteException e) {
+      return FaultResult.notApplied(node.name(), "SIGSTOP", command, null,
+          "command failed: " + e.getMessage());
+    }
+  }
+
+  /** {@code kill -CONT} then the process state; HEALED when the state no longer reads {@code T}. */
+  public FaultResult resume(Node node) {
+    if (node.pidFile() == null) {
+      return null;
+    }
+    String command = resumeCommand(node);
+    try {
+      CommandResult r = runner.run(node, command, timeout);
+      String state = r.stdout().strip();
+      return new FaultResult(FaultAction.HEALED, node.name(), "SIGCONT", command, r.exitStatus(),
+          "process state " + (state.isEmpty() ? "unknown" : state)
+              + (state.startsWith("T") ? " (still stopped)" : ""), null);
+    } catch (RemoteException e) {
+      log.error("SIGCONT to node {} failed: {}", node.name(), e.getMessage());
+      return null;
+    }
+  }
+
+  /** Starts the node's process with its start_command when its PID is gone or a zombie. */
+  public CommandResult restartIfDead(Node node) {
+    if (node.startCommand() == null || node.pidFile() == null) {
+      return null;
+    }
+    try {
+      return runner.run(node, restartCommand(node), timeout);
+    } catch (RemoteException e) {
+      log.error("restart check on node {} failed: {}", node.name(), e.getMessage());
+      return null;
+    }
+  }
+
+  static String stopCommand(Node node) {
+    String pid = "\"$(cat " + quote(node.pidFile()) + ")\"";
+    return "kill -STOP " + pid + " && ps -o stat= -p " + pid;
+  }
+
+  static String resumeCommand(Node node) {
+    String pid = "\"$(cat " + quote(node.pidFile()) + ")\"";
+    return "kill -CONT " + pid + " && ps -o stat= -p " + pid;
+  }
+
+  static String restartCommand(Node node) {
+    return "pid=$(cat " + quote(node.pidFile()) + " 2>/dev/null);"
+        + " if [ -n \"$pid\" ] && kill -0 \"$pid\" 2>/dev/null"
+        + " && [ \"$(ps -o stat= -p \"$pid\" | cut -c1)\" != Z ];"
+        + " then echo \"running $pid\"; else " + node.startCommand() + "; echo restarted; fi";
+  }
+
+  /** Single-quotes {@code s} for /bin/sh. */
+  public static String quote(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
+  }
+}
