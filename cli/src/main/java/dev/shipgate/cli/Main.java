@@ -10,7 +10,7 @@ import picocli.CommandLine.ParameterException;
 @Command(name = "shipgate", mixinStandardHelpOptions = true, version = "shipgate 0.1.0",
     description = "Measures how replicated stores behave under faults: events on Kafka, verdicts"
         + " from Kafka Streams, artifacts from the sink.",
-    subcommands = {StackCommand.class, TopicsCommand.class, SchemasCommand.class, ImportCommand.class, ClusterCommand.class, RunCommand.class,
+    subcommands = {StackCommand.class, TopicsCommand.class, SchemasCommand.class, ImportCommand.class, ClusterCommand.class, RunCommand.class, BenchCommand.class,
         StreamsCommand.class, SinkCommand.class, VerdictCommand.class, DemoCommand.class},
     footer = {"", "Exit codes: 0 success (verdict PASS), 1 usage error, 2 failure,"
         + " 3 verdict not PASS."})

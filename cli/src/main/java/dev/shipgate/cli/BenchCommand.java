@@ -1,0 +1,193 @@
+package dev.shipgate.cli;
+
+import dev.shipgate.cli.harness.LocalCluster;
+import dev.shipgate.cli.harness.Target;
+import dev.shipgate.cli.stack.LocalStack;
+import dev.shipgate.cli.stack.StackConfig;
+import dev.shipgate.events.WriteOutcome;
+import dev.shipgate.events.WriteResult;
+import dev.shipgate.producer.campaign.CampaignLoader;
+import dev.shipgate.producer.campaign.CampaignOutcome;
+import dev.shipgate.producer.campaign.CampaignOverrides;
+import dev.shipgate.producer.campaign.CampaignSpec;
+import dev.shipgate.producer.campaign.DriverFactory;
+import dev.shipgate.producer.publish.EventPublisher;
+import dev.shipgate.producer.publish.KafkaEventPublisher;
+import dev.shipgate.producer.remote.Node;
+import dev.shipgate.producer.target.EtcdAdapter;
+import dev.shipgate.producer.target.WriteAttempt;
+import dev.shipgate.schemas.Topic;
+import dev.shipgate.schemas.registry.RestSchemaRegistry;
+import dev.shipgate.schemas.registry.SchemaRegistry;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.avro.specific.SpecificRecord;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code shipgate bench writes|settle}: the driver's benchmarks, each printing figures and a ratio
+ * against a reference measured in the same run, on the local stack and the local etcd cluster
+ * ({@code shipgate stack up}, {@code shipgate cluster up}).
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = {"Benchmarks of the driver against the local etcd cluster (shipgate cluster up)"
+        + " and the local stack, with ratios against a reference measured in the same run:",
+        "writes: writes/s the driver's write path sustains with event publishing on vs off.",
+        "settle: wall time of the same cycles with the adaptive settle vs a fixed 3 s settle."})
+public final class BenchCommand implements Callable<Integer> {
+
+  @Parameters(index = "0", paramLabel = "WHAT", description = "writes or settle")
+  What what;
+
+  enum What { writes, settle }
+
+  @Option(names = "--seconds", defaultValue = "8", description = "writes: seconds per round (default: ${DEFAULT-VALUE})")
+  int seconds;
+
+  @Option(names = "--concurrency", defaultValue = "8", description = "writes: concurrent writers (default: ${DEFAULT-VALUE})")
+  int concurrency;
+
+  @Option(names = "--cycles", defaultValue = "5", description = "settle: cycles per fault class (default: ${DEFAULT-VALUE})")
+  int cycles;
+
+  @Override
+  public Integer call() throws Exception {
+    Path dir = Home.dir().resolve(".shipgate").resolve("cluster");
+    LocalCluster cluster = LocalCluster.attach(dir).filter(c -> c.target() == Target.ETCD)
+        .orElseThrow(() -> new ShipgateException("no local etcd cluster under " + dir
+            + ": run ./shipgate cluster up first"));
+    LocalStack stack = new LocalStack(StackConfig.defaults());
+    if (!stack.status().allUp()) {
+      throw new ShipgateException("the local stack is not up: run ./shipgate stack up first");
+    }
+    try (SchemaRegistry registry = new RestSchemaRegistry(stack.config().registryCcompatUrl())) {
+      return what == What.writes ? writes(cluster, stack, registry)
+          : settle(cluster, stack, registry);
+    }
+  }
+
+  private int writes(LocalCluster cluster, LocalStack stack, SchemaRegistry registry)
+      throws Exception {
+    System.out.printf(Locale.ROOT, "driver write path: etcd adapter -> %s, %d writers, %d s per"
+        + " round, rounds alternate off/on%n", cluster.primary().address(), concurrency, seconds);
+    List<Double> off = new ArrayList<>();
+    List<Double> on = new ArrayList<>();
+    try (EtcdAdapter adapter = new EtcdAdapter(Duration.ofSeconds(2), Duration.ofSeconds(1));
+        KafkaEventPublisher kafka = KafkaEventPublisher.create(
+            stack.config().bootstrapServers(), registry)) {
+      round(adapter, cluster.nodes(), new NullPublisher(), "warm-up"); // JIT, connections
+      for (int r = 0; r < 2; r++) {
+        off.add(round(adapter, cluster.nodes(), new NullPublisher(), "publishing off"));
+        on.add(round(adapter, cluster.nodes(), kafka, "publishing on"));
+      }
+    }
+    double offMean = off.stream().mapToDouble(d -> d).average().orElse(0);
+    double onMean = on.stream().mapToDouble(d -> d).average().orElse(0);
+    System.out.printf(Locale.ROOT, "publishing off: %.0f writes/s (mean of %s)%n", offMean, off);
+    System.out.printf(Locale.ROOT, "publishing on:  %.0f writes/s (mean of %s)%n", onMean, on);
+    System.out.printf(Locale.ROOT, "ratio on/off:   %.3f%n", onMean / offMean);
+    return ExitCodes.OK;
+  }
+
+  private double round(EtcdAdapter adapter, List<Node> nodes, EventPublisher publisher,
+      String label) throws Exception {
+    AtomicLong ok = new AtomicLong();
+    AtomicLong other = new AtomicLong();
+    long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+    String ns = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    long t0 = System.nanoTime();
+    List<Future<?>> futures = new ArrayList<>();
+    for (int w = 0; w < concurrency; w++) {
+      int writer = w;
+      futures.add(pool.submit(() -> {
+        int seq = 0;
+        while (System.nanoTime() < end) {
+          String id = "b" + writer + "-w" + (++seq);
+          Node node = nodes.get(0);
+          WriteAttempt a = adapter.write(node, ns, id);
+          publisher.publish(WriteResult.newBuilder().setCampaignId("bench").setEventId(
+                  UUID.randomUUID().toString()).setEventTime(Instant.now()).setPhase(4)
+              .setFault("none").setCycle(1).setSeq(seq).setWriteId(id).setNode(node.name())
+              .setStatus(a.status()).setOutcome(a.outcome()).setLatencyMs(a.latencyMillis())
+              .setAckTime(a.outcome() == WriteOutcome.OK ? Instant.now() : null)
+              .setError(a.error()).build());
+          (a.outcome() == WriteOutcome.OK ? ok : other).incrementAndGet();
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : futures) {
+      f.get();
+    }
+    publisher.flush();
+    pool.shutdown();
+    double secs = (System.nanoTime() - t0) / 1e9;
+    double rate = ok.get() / secs;
+    System.out.printf(Locale.ROOT, "  %-15s %6d ok, %d other in %.1f s = %.0f writes/s%n", label,
+        ok.get(), other.get(), secs, rate);
+    return Math.round(rate * 10) / 10.0;
+  }
+
+  private int settle(LocalCluster cluster, LocalStack stack, SchemaRegistry registry) {
+    List<String> faults = List.of("partition_minority", "drop_random_acks");
+    long adaptive = campaign(cluster, stack, registry, faults, "adaptive", 10_000);
+    long fixed = campaign(cluster, stack, registry, faults, "fixed", 3_000);
+    System.out.printf(Locale.ROOT, "same %d cycles x 100 writes of %s:%n", cycles, faults);
+    System.out.printf(Locale.ROOT, "adaptive settle (poll 100 ms, ceiling 10 s): %.1f s%n",
+        adaptive / 1000.0);
+    System.out.printf(Locale.ROOT, "fixed 3 s settle (the seed's):               %.1f s%n",
+        fixed / 1000.0);
+    System.out.printf(Locale.ROOT, "ratio adaptive/fixed: %.3f%n", (double) adaptive / fixed);
+    return ExitCodes.OK;
+  }
+
+  private long campaign(LocalCluster cluster, LocalStack stack, SchemaRegistry registry,
+      List<String> faults, String mode, int maxSettleMs) {
+    String id = "bench-settle-" + mode + "-" + System.currentTimeMillis();
+    String yaml = ClusterCampaign.yaml(cluster, id, List.of(4), faults, cycles, 100)
+        .replace("max_settle_ms: 10000, mode: adaptive",
+            "max_settle_ms: " + maxSettleMs + ", mode: " + mode);
+    CampaignSpec spec = new CampaignLoader(Home.dir(), DriverFactory.knownFaultClasses(),
+        Clock.systemUTC()).parse(yaml, "bench", id, CampaignOverrides.none());
+    Map<String, Object> producer = new HashMap<>();
+    producer.put("bootstrap.servers", stack.config().bootstrapServers());
+    long t0 = System.nanoTime();
+    CampaignOutcome outcome = CampaignExecution.run(spec, DriverFactory.faultSpecs(spec), producer,
+        registry, new PrintStream(OutputStream.nullOutputStream()), false, null, d -> { });
+    long ms = (System.nanoTime() - t0) / 1_000_000;
+    System.out.printf(Locale.ROOT, "  %-8s settle: campaign %s %s in %.1f s%n", mode, id,
+        outcome.completed() ? "completed" : "ABORTED", ms / 1000.0);
+    return ms;
+  }
+
+  /** Publishing off: the events are built (as the driver builds them) but go nowhere. */
+  private static final class NullPublisher implements EventPublisher {
+    @Override
+    public <V extends SpecificRecord> void send(Topic<String, V> topic, String key, V value,
+        Instant timestamp) {}
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+  }
+}
