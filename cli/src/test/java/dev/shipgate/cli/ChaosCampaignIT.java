@@ -99,6 +99,7 @@ class ChaosCampaignIT {
   @BeforeAll
   static void startTheStackAndStreams() throws Exception {
     long t0 = System.nanoTime();
+    preloadModuleClasses();
     for (String c : List.of("etcd", "redis")) {
       LocalCluster.down(WORK.resolve(c)); // a previous run that died half-way
     }
@@ -191,6 +192,7 @@ class ChaosCampaignIT {
     watcher.start();
 
     long c0 = System.nanoTime();
+    Instant started = Instant.now();
     CampaignOutcome outcome = run(spec, DriverFactory.faultSpecs(spec));
     Instant finished = Instant.now();
     figure(id + ": campaign run (phases 2+4, 3 faults x 10 cycles x 100 writes)", c0);
@@ -204,6 +206,10 @@ class ChaosCampaignIT {
     assertNotNull(firstBoundSeen.get(), "a live FaultBound for " + ETCD_FAULTS.get(0));
     assertTrue(firstBoundSeen.get().isBefore(finished), "live bound seen at "
         + firstBoundSeen.get() + ", campaign finished at " + finished);
+    figures.put(id + ": first live FaultBound of " + ETCD_FAULTS.get(0), "seen "
+        + Duration.between(started, firstBoundSeen.get()).toMillis() + " ms after the campaign"
+        + " started, " + Duration.between(firstBoundSeen.get(), finished).toMillis()
+        + " ms before it finished");
 
     Map<String, FaultBound> bounds = TopicSnapshot.latest(client(), registry, Topics.FAULT_BOUNDS,
         k -> k.startsWith(id + "/"));
@@ -450,6 +456,30 @@ class ChaosCampaignIT {
       }
     }
     return out;
+  }
+
+  /**
+   * Loads (without initialising) every class of this module now. The working tree is shared: a
+   * build started elsewhere while this long test runs recompiles target/classes, which is empty for
+   * a moment, and a class first needed at that moment would fail with NoClassDefFoundError.
+   */
+  static void preloadModuleClasses() throws IOException {
+    ClassLoader loader = ChaosCampaignIT.class.getClassLoader();
+    for (Path root : List.of(Path.of("target", "classes"), Path.of("target", "test-classes"))) {
+      if (!Files.isDirectory(root)) {
+        continue;
+      }
+      try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+          String name = root.relativize(f).toString().replace('/', '.').replaceFirst("\\.class$", "");
+          try {
+            Class.forName(name, false, loader);
+          } catch (ClassNotFoundException | LinkageError e) {
+            // not on this test's class path (or half-written by that other build): not needed
+          }
+        }
+      }
+    }
   }
 
   static void figure(String what, long startNanos) {
