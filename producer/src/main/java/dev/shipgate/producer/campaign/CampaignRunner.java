@@ -340,13 +340,21 @@ public final class CampaignRunner {
   // ---------------------------------------------------------------- phase 4
 
   private void runPhase4(List<CycleReport> reports) {
-    for (FaultSpec fault : faults) {
-      for (int cycle = 1; cycle <= spec.phase4().cycles() && !aborted(); cycle++) {
-        reports.add(runCycle(fault, cycle));
-        publisher.flush();
+    try {
+      for (FaultSpec fault : faults) {
+        for (int cycle = 1; cycle <= spec.phase4().cycles() && !aborted(); cycle++) {
+          reports.add(runCycle(fault, cycle));
+          publisher.flush();
+        }
+        if (aborted()) {
+          return;
+        }
       }
-      if (aborted()) {
-        return;
+    } finally {
+      // every cycle starts with a defensive clean-up of every fault class; the last one ends
+      // with it too, so nothing (an iptables rule, a stopped process) outlives the campaign
+      if (!aborted() && spec.phase4().recovery().flushPartitions()) {
+        cleanUpAll(context(nodes.get(0), spec.phase4().cycles()));
       }
     }
   }
@@ -376,8 +384,9 @@ public final class CampaignRunner {
       if (aborted()) {
         restore(true, true, true, cycle);
       } else {
-        restore(p4.recovery().flushPartitions(), p4.recovery().resumePaused(),
-            p4.recovery().restartKilled(), cycle);
+        // the clean-up of every fault class runs at the next cycle's start (and after the last
+        // cycle), not twice in a row: SSH round trips are most of a cycle's time
+        restore(false, p4.recovery().resumePaused(), p4.recovery().restartKilled(), cycle);
       }
     }
     CycleReport report = new CycleReport(fault, cycle, p4.cycles(), tally.count(WriteOutcome.OK),
@@ -828,14 +837,19 @@ public final class CampaignRunner {
         commandTimeout);
   }
 
+  /** The defensive clean-up of every fault class, the classes in parallel. */
   private void cleanUpAll(FaultContext context) {
+    List<Future<?>> running = new ArrayList<>();
     for (FaultSpec f : faults) {
-      try {
-        f.newWorker().cleanUp(context);
-      } catch (RuntimeException e) {
-        log.error("cleanUp of {} failed", f.faultClass(), e);
-      }
+      running.add(observers.submit(() -> {
+        try {
+          f.newWorker().cleanUp(context);
+        } catch (RuntimeException e) {
+          log.error("cleanUp of {} failed", f.faultClass(), e);
+        }
+      }));
     }
+    running.forEach(this::await);
   }
 
   /** Restores the cluster: cleanUp of every fault class, SIGCONT, restart of dead processes. */
@@ -843,14 +857,18 @@ public final class CampaignRunner {
     if (cleanUp) {
       cleanUpAll(context(nodes.get(0), cycle));
     }
+    List<Future<?>> running = new ArrayList<>();
     for (Node n : nodes) {
-      if (resume) {
-        processes.resume(n);
-      }
-      if (restart) {
-        processes.restartIfDead(n);
-      }
+      running.add(observers.submit(() -> {
+        if (resume) {
+          processes.resume(n);
+        }
+        if (restart) {
+          processes.restartIfDead(n);
+        }
+      }));
     }
+    running.forEach(this::await);
   }
 
   private void sleepUnlessAborted(long millis) {
