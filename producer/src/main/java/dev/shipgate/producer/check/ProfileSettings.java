@@ -1,5 +1,6 @@
 package dev.shipgate.producer.check;
 
+import dev.shipgate.producer.settings.Settings;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,11 +18,13 @@ final class ProfileSettings {
 
   private final String profile;
   private final Map<String, String> values;
+  private final Settings numbers;
 
   ProfileSettings(String profile, Map<String, String> values, Set<String> knownKeys,
       List<CommandCheck> checks) {
     this.profile = profile;
     this.values = values == null ? Map.of() : values;
+    this.numbers = new Settings(profile + " profile", this.values);
     Set<String> checkNames = new TreeSet<>();
     checks.forEach(c -> checkNames.add(c.name()));
     for (String key : this.values.keySet()) {
@@ -52,41 +55,14 @@ final class ProfileSettings {
   }
 
   String string(String key, String dflt) {
-    String v = values.get(key);
-    return v == null || v.isBlank() ? dflt : v.strip();
+    return numbers.string(key, dflt);
   }
 
   long positive(String key, long dflt) {
-    String v = values.get(key);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
-    try {
-      long n = Long.parseLong(v.strip());
-      if (n < 1) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(profile + " profile: " + key
-          + " must be a positive integer, got '" + v + "'");
-    }
+    return numbers.positiveLong(key, dflt);
   }
 
   Duration millis(String key, Duration dflt) {
-    String v = values.get(key);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
-    try {
-      long n = Long.parseLong(v.strip());
-      if (n < 0) {
-        throw new NumberFormatException();
-      }
-      return Duration.ofMillis(n);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(profile + " profile: " + key
-          + " must be a non-negative number of milliseconds, got '" + v + "'");
-    }
+    return numbers.millis(key, dflt);
   }
 }

@@ -1,5 +1,6 @@
 package dev.shipgate.producer.fault;
 
+import dev.shipgate.producer.settings.Settings;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -92,7 +93,7 @@ public record ClockSkewFaultSpec(Duration offset, Mechanism mechanism, String un
 
   /** From a campaign's settings for this class (see the class doc for the keys). */
   public static ClockSkewFaultSpec fromSettings(Map<String, String> settings) {
-    FaultSettings s = new FaultSettings(FAULT_CLASS, settings, Set.of("target", "mechanism",
+    Settings s = new Settings(FAULT_CLASS, settings).refuseUnknown( Set.of("target", "mechanism",
         "reason", "offset_ms", "libfaketime_path", "measure_command", "tolerance_ms",
         "heal_delay_ms", "check_attempts", "check_interval_ms"));
     String target = s.string("target", "").toLowerCase(Locale.ROOT);

@@ -1,5 +1,6 @@
 package dev.shipgate.producer.fault;
 
+import dev.shipgate.producer.settings.Settings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -32,7 +33,7 @@ public record KillPrimaryFaultSpec(int checkAttempts, Duration checkInterval) im
 
   /** From a campaign's settings for this class (see the class doc for the keys). */
   public static KillPrimaryFaultSpec fromSettings(Map<String, String> settings) {
-    FaultSettings s = new FaultSettings(FAULT_CLASS, settings,
+    Settings s = new Settings(FAULT_CLASS, settings).refuseUnknown(
         Set.of("check_attempts", "check_interval_ms"));
     return new KillPrimaryFaultSpec(s.positiveInt("check_attempts", 10),
         s.millis("check_interval_ms", Duration.ofMillis(200)));

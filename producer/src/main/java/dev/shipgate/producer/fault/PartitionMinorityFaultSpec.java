@@ -1,5 +1,6 @@
 package dev.shipgate.producer.fault;
 
+import dev.shipgate.producer.settings.Settings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -27,7 +28,7 @@ public record PartitionMinorityFaultSpec(Duration healDelay) implements FaultSpe
   }
 
   public static PartitionMinorityFaultSpec fromSettings(Map<String, String> settings) {
-    FaultSettings s = new FaultSettings(FAULT_CLASS, settings, Set.of("heal_delay_ms"));
+    Settings s = new Settings(FAULT_CLASS, settings).refuseUnknown( Set.of("heal_delay_ms"));
     return new PartitionMinorityFaultSpec(s.millis("heal_delay_ms", DEFAULT_HEAL_DELAY));
   }
 

@@ -1,5 +1,6 @@
 package dev.shipgate.producer.fault;
 
+import dev.shipgate.producer.settings.Settings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ public record PausePeerFaultSpec(Duration healDelay, int checkAttempts, Duration
   }
 
   public static PausePeerFaultSpec fromSettings(Map<String, String> settings) {
-    FaultSettings s = new FaultSettings(FAULT_CLASS, settings,
+    Settings s = new Settings(FAULT_CLASS, settings).refuseUnknown(
         Set.of("heal_delay_ms", "check_attempts", "check_interval_ms"));
     return new PausePeerFaultSpec(s.millis("heal_delay_ms", DEFAULT_HEAL_DELAY),
         s.positiveInt("check_attempts", 10), s.millis("check_interval_ms", Duration.ofMillis(100)));

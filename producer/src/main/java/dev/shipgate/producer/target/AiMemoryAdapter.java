@@ -1,5 +1,6 @@
 package dev.shipgate.producer.target;
 
+import dev.shipgate.producer.settings.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -58,9 +59,9 @@ public final class AiMemoryAdapter implements TargetAdapter {
    * {@code page_size} (memories per list request, default 200: the server's own cap).
    */
   public static AiMemoryAdapter fromSettings(Map<String, String> settings) {
-    TargetSettings s = new TargetSettings("ai-memory", settings);
-    return new AiMemoryAdapter(s.millis("write_timeout_ms", 2000),
-        s.millis("read_timeout_ms", 1000), s.positiveInt("page_size", 200));
+    Settings s = new Settings("ai-memory", settings);
+    return new AiMemoryAdapter(s.positiveMillis("write_timeout_ms", Duration.ofMillis(2000)),
+        s.positiveMillis("read_timeout_ms", Duration.ofMillis(1000)), s.positiveInt("page_size", 200));
   }
 
   @Override

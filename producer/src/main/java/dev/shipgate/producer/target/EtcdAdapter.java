@@ -1,5 +1,6 @@
 package dev.shipgate.producer.target;
 
+import dev.shipgate.producer.settings.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -72,8 +73,8 @@ public final class EtcdAdapter implements TargetAdapter {
 
   /** Settings: {@code write_timeout_ms} (default 2000), {@code read_timeout_ms} (default 1000). */
   public static EtcdAdapter fromSettings(Map<String, String> settings) {
-    TargetSettings s = new TargetSettings("etcd", settings);
-    return new EtcdAdapter(s.millis("write_timeout_ms", 2000), s.millis("read_timeout_ms", 1000));
+    Settings s = new Settings("etcd", settings);
+    return new EtcdAdapter(s.positiveMillis("write_timeout_ms", Duration.ofMillis(2000)), s.positiveMillis("read_timeout_ms", Duration.ofMillis(1000)));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.shipgate.producer.target;
 
+import dev.shipgate.producer.settings.Settings;
 import dev.shipgate.events.WriteOutcome;
 import dev.shipgate.producer.remote.Node;
 import java.io.IOException;
@@ -66,9 +67,9 @@ public final class RedisAdapter implements TargetAdapter {
    * (default 8).
    */
   public static RedisAdapter fromSettings(Map<String, String> settings) {
-    TargetSettings s = new TargetSettings("redis", settings);
-    return new RedisAdapter(s.positiveInt("write_quorum", 2), s.millis("wait_timeout_ms", 1000),
-        s.millis("read_timeout_ms", 1000), s.positiveInt("pool_size", 8));
+    Settings s = new Settings("redis", settings);
+    return new RedisAdapter(s.positiveInt("write_quorum", 2), s.positiveMillis("wait_timeout_ms", Duration.ofMillis(1000)),
+        s.positiveMillis("read_timeout_ms", Duration.ofMillis(1000)), s.positiveInt("pool_size", 8));
   }
 
   @Override

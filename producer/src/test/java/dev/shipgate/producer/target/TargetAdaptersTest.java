@@ -28,6 +28,7 @@ class TargetAdaptersTest {
   void aBadSettingNamesTheKeyAndTheValue() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> TargetAdapters.create("etcd", Map.of("write_timeout_ms", "2s")));
-    assertEquals("etcd setting write_timeout_ms must be an integer, got '2s'", e.getMessage());
+    assertEquals("etcd: write_timeout_ms must be a positive number of milliseconds, got '2s'",
+        e.getMessage());
   }
 }
