@@ -354,13 +354,7 @@ class ReferenceRunsIT {
   }
 
   static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
+    dev.shipgate.cli.io.FileTrees.delete(dir);
   }
+
 }

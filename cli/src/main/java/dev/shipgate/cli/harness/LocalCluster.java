@@ -1,5 +1,6 @@
 package dev.shipgate.cli.harness;
 
+import dev.shipgate.cli.io.FileTrees;
 import dev.shipgate.producer.remote.Node;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,12 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -1107,23 +1105,8 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
     try {
-      Files.walkFileTree(p, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path f, BasicFileAttributes a) throws IOException {
-          Files.delete(f);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      FileTrees.delete(p);
     } catch (IOException e) {
       throw new LocalClusterException("cannot delete " + p + ": " + e, e);
     }

@@ -1,5 +1,6 @@
 package dev.shipgate.cli.stack;
 
+import dev.shipgate.cli.io.FileTrees;
 import dev.shipgate.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,11 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -675,19 +673,7 @@ public final class LocalStack {
 
   private static void deleteRecursively(Path dir) {
     try {
-      Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-          Files.delete(file);
-          return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-          Files.delete(d);
-          return FileVisitResult.CONTINUE;
-        }
-      });
+      FileTrees.delete(dir);
     } catch (IOException e) {
       throw new StackException("cannot delete " + dir + ": " + e, e);
     }
