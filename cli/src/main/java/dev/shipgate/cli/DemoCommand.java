@@ -135,8 +135,13 @@ public final class DemoCommand implements Callable<Integer> {
         + " fault classes x " + cycles + " cycles x " + writes + " writes, over SSH");
     Map<String, Object> producer = new java.util.HashMap<>();
     producer.put("bootstrap.servers", bootstrap);
-    CampaignOutcome outcome = CampaignExecution.run(campaign, faultSpecs, producer, registry,
-        System.out, System.console() != null, null, driver -> { });
+    Properties client = new Properties();
+    client.put("bootstrap.servers", bootstrap);
+    CampaignOutcome outcome;
+    try (LiveBounds live = new LiveBounds(client, registry, id)) {
+      outcome = CampaignExecution.run(campaign, faultSpecs, producer, registry, System.out,
+          System.console() != null, live, driver -> { });
+    }
     if (!outcome.completed()) {
       throw new ShipgateException("the campaign was aborted: " + outcome.abortReason());
     }

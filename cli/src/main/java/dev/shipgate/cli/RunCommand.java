@@ -128,13 +128,15 @@ public final class RunCommand implements Callable<Integer> {
     CountDownLatch cliDone = new CountDownLatch(1);
     CampaignOutcome outcome;
     Thread[] hook = new Thread[1];
-    try (SchemaRegistry registry = connection.registry()) {
+    try (SchemaRegistry registry = connection.registry();
+        LiveBounds live = new LiveBounds(connection.clientProperties(), registry,
+            campaign.campaignId())) {
       out.println("campaign " + campaign.campaignId() + ": running phases " + campaign.phases()
           + " against " + campaign.target().name() + " (Ctrl-C aborts cleanly)");
       out.flush();
       try {
         outcome = CampaignExecution.run(campaign, faultSpecs, producerConfig(), registry,
-            System.out, System.console() != null, null, driver -> {
+            System.out, System.console() != null, live, driver -> {
               hook[0] = new Thread(() -> onSignal(driver, cliDone), "shipgate-run-shutdown");
               Runtime.getRuntime().addShutdownHook(hook[0]);
             });

@@ -68,6 +68,10 @@ public final class ConsoleProgress implements ProgressListener {
       if (r.faultAction() != null) {
         b.append("  fault ").append(r.faultAction());
       }
+      String bound = liveBound.apply(r.fault());
+      if (bound != null) {
+        b.append("  bound so far ").append(bound).append(" (live, from Streams)");
+      }
       out.println(b);
     }
   }
