@@ -48,9 +48,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = {"The main job on the embedded default stack: brings the local stack (Kafka +"
         + " schema registry) and a real 3-node etcd cluster on 127.0.0.11-13 (one sshd and one"
-        + " OS user per node) up, runs a short real chaos campaign over SSH (phase 2 with its"
-        + " quorum probes; phase 4: kill_primary_mid_write, partition_minority,"
-        + " drop_random_acks), judges it live with Streams, writes runs/<id>/ with the sink and"
+        + " OS user per node) up, runs a short real chaos campaign over SSH (phase 1 node checks,"
+        + " phase 2 with its quorum probes, phase 3 snapshot/restore round trip, phase 4:"
+        + " kill_primary_mid_write, partition_minority, drop_random_acks), judges it live with"
+        + " Streams, writes runs/<id>/ with the sink and"
         + " prints the verdict table. Needs root (iptables, sshd, users).",
         "--import-sample instead publishes the bundled seed-format sample (samples/demo-campaign,"
             + " partition_minority failing the way r20 did) through the same pipeline.",
@@ -117,7 +118,7 @@ public final class DemoCommand implements Callable<Integer> {
     System.out.println(cluster.describe());
     System.out.printf("cluster: ready in %d ms (./shipgate cluster down stops it)%n",
         (System.nanoTime() - tc) / 1_000_000);
-    String yaml = ClusterCampaign.yaml(cluster, id, List.of(2, 4), faults, cycles, writes);
+    String yaml = ClusterCampaign.yaml(cluster, id, List.of(1, 2, 3, 4), faults, cycles, writes);
     CampaignSpec campaign;
     List<FaultSpec> faultSpecs;
     try {
