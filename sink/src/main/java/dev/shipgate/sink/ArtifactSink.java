@@ -1,6 +1,7 @@
 package dev.shipgate.sink;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shipgate.events.FaultEvent;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.DeadLetter;
@@ -51,22 +52,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Consumes Streams' result topics (phase verdicts, campaign verdicts, fault bounds, cycle
- * convergence) and keeps {@code runs/<campaign-id>/} in step with them through
- * {@link RunArtifactsWriter}.
+ * convergence) and the driver's fault events ({@link Topics#FAULTS}: the proof that each fault
+ * took effect, or why it could not be applied) and keeps {@code runs/<campaign-id>/} in step with
+ * them through {@link RunArtifactsWriter}.
  *
- * <p>The sink reads every partition of the four topics itself ({@code assign}, not a consumer
+ * <p>The sink reads every partition of the five topics itself ({@code assign}, not a consumer
  * group's share): one campaign's records are spread over keys that hash to different partitions,
  * and its artifacts need all of them. On start it replays the compacted topics from the beginning
  * to rebuild the latest record per key, and writes nothing until it has caught up with the end
  * offsets seen at start, so a restart never writes a half-built run. Afterwards each poll batch
- * rewrites every campaign it touched, once. Offsets are committed under the group id (default
+ * rewrites every campaign it touched, once. The result topics are compacted tables (latest record
+ * per key, a null value is a tombstone); the faults topic is an event log, so every fault event is
+ * kept, once per {@code event_id} (a re-delivered event changes nothing). Offsets are committed under the group id (default
  * {@value #DEFAULT_GROUP_ID}) after the batch's files are written and its dead letters are
  * acknowledged; they show the sink's progress, and the state is always rebuilt from the start.
  *
- * <p>Records are read as bytes with {@code isolation.level=read_committed} (Streams writes them
- * exactly once) and decoded here, so a record that cannot be used (undecodable bytes, an invalid
+ * <p>Records are read as bytes with {@code isolation.level=read_committed} (Streams writes the
+ * result topics exactly once; the driver's idempotent, non-transactional fault events are
+ * visible as soon as they are acknowledged) and decoded here, so a record that cannot be used (undecodable bytes, an invalid
  * campaign id, a key that does not belong to the value's campaign, a name that cannot be a file
- * name, unreadable JSON) goes to {@link Topics#DEAD_LETTERS} with its original bytes and a
+ * name, unreadable JSON, a fault event without a value, an event id or a phase of 2 or 4) goes to {@link Topics#DEAD_LETTERS} with its original bytes and a
  * one-line reason, and is logged; it is never dropped silently.
  *
  * <p>Threading: {@link #run()} and {@link #runUntil} run on the caller's thread; {@link #close()}
@@ -82,7 +87,7 @@ public final class ArtifactSink implements AutoCloseable {
   /** The topics the sink consumes. */
   public static final List<Topic<String, ? extends SpecificRecord>> INPUTS = List.of(
       Topics.PHASE_VERDICTS, Topics.CAMPAIGN_VERDICTS, Topics.FAULT_BOUNDS,
-      Topics.CYCLE_CONVERGENCE);
+      Topics.CYCLE_CONVERGENCE, Topics.FAULTS);
 
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
@@ -311,6 +316,11 @@ public final class ArtifactSink implements AutoCloseable {
     }
     String key = new String(record.key(), StandardCharsets.UTF_8);
     if (record.value() == null) {
+      if (topic.equals(Topics.FAULTS.name())) {
+        sent.add(deadLetter(record, null,
+            "fault event has no value (" + topic + " is an event log, not a compacted topic)"));
+        return;
+      }
       String campaign = latest.remove(topic, key);
       if (campaign != null) {
         markDirty(campaign);
@@ -328,6 +338,15 @@ public final class ArtifactSink implements AutoCloseable {
     String problem = problem(key, campaign, value);
     if (problem != null) {
       sent.add(deadLetter(record, CampaignIds.isValid(campaign) ? campaign : null, problem));
+      return;
+    }
+    if (value instanceof FaultEvent fault) {
+      if (latest.addFault(fault)) {
+        markDirty(campaign);
+      } else {
+        LOG.debug("fault event {} of {} already kept; duplicate ignored", fault.getEventId(),
+            campaign);
+      }
       return;
     }
     latest.put(topic, key, campaign, value);
@@ -348,6 +367,8 @@ public final class ArtifactSink implements AutoCloseable {
       return b.getCampaignId();
     } else if (value instanceof CycleConvergence c) {
       return c.getCampaignId();
+    } else if (value instanceof FaultEvent f) {
+      return f.getCampaignId();
     }
     return null;
   }
@@ -374,6 +395,13 @@ public final class ArtifactSink implements AutoCloseable {
       return FileNames.isSafe(b.getFault()) ? null : FileNames.problem("fault", b.getFault());
     } else if (value instanceof CycleConvergence c) {
       return FileNames.isSafe(c.getFault()) ? null : FileNames.problem("fault", c.getFault());
+    } else if (value instanceof FaultEvent f) {
+      if (f.getEventId() == null || f.getEventId().isBlank()) {
+        return "fault event has no event_id";
+      }
+      if (f.getPhase() != 2 && f.getPhase() != 4) {
+        return "fault event phase " + f.getPhase() + " is not a fault phase (expected 2 or 4)";
+      }
     }
     return null;
   }

@@ -1,5 +1,6 @@
 package dev.shipgate.sink;
 
+import dev.shipgate.events.FaultEvent;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.FaultBound;
@@ -16,10 +17,13 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * The latest record per topic and key, grouped by campaign: the in-memory image of the compacted
- * result topics. Not thread-safe; owned by the sink's polling thread.
+ * result topics; plus every fault event per campaign (the faults topic is an event log, not a
+ * compacted table), one per event id. Not thread-safe; owned by the sink's polling thread.
  */
 final class LatestRecords {
   private final Map<String, Map<String, SpecificRecord>> byCampaign = new HashMap<>();
+  /** campaign → event id → fault event, in arrival order. */
+  private final Map<String, Map<String, FaultEvent>> faults = new HashMap<>();
   /** topic + '\0' + key → campaign, so a tombstone (no value) finds its campaign. */
   private final Map<String, String> owner = new HashMap<>();
 
@@ -34,6 +38,16 @@ final class LatestRecords {
     return campaignId;
   }
 
+  /**
+   * Keeps {@code event} unless an event with its id was already kept (a re-delivery).
+   *
+   * @return true when the event is new
+   */
+  boolean addFault(FaultEvent event) {
+    return faults.computeIfAbsent(event.getCampaignId(), c -> new LinkedHashMap<>())
+        .putIfAbsent(event.getEventId(), event) == null;
+  }
+
   /** Forgets {@code topic}/{@code key} (a tombstone); returns its campaign, or null if unknown. */
   String remove(String topic, String key) {
     String slot = topic + '\0' + key;
@@ -45,7 +59,9 @@ final class LatestRecords {
   }
 
   Set<String> campaigns() {
-    return new TreeSet<>(byCampaign.keySet());
+    Set<String> all = new TreeSet<>(byCampaign.keySet());
+    all.addAll(faults.keySet());
+    return all;
   }
 
   CampaignVerdict verdict(String campaignId) {
@@ -69,7 +85,9 @@ final class LatestRecords {
         cycles.add(c);
       }
     }
-    return new RunRecords(campaignId, verdict, phases, bounds, cycles);
+    List<FaultEvent> events = new ArrayList<>(
+        faults.getOrDefault(campaignId, Map.of()).values());
+    return new RunRecords(campaignId, verdict, phases, bounds, cycles, events);
   }
 
   private Collection<SpecificRecord> records(String campaignId) {

@@ -3,6 +3,8 @@ package dev.shipgate.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
+import dev.shipgate.events.FaultAction;
+import dev.shipgate.events.FaultEvent;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.Verdict;
@@ -13,9 +15,11 @@ import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -80,7 +84,7 @@ final class PageRenderer {
 
   public record Section(String anchor, String title, String purpose, Badge badge,
       boolean noEvidence, String noEvidenceText, List<String> phaseReasons, boolean hasPhaseReasons,
-      CheckTable checks, Phase4 phase4, List<Raw> raws) {}
+      CheckTable checks, Phase4 phase4, FaultEvidence probeEvidence, List<Raw> raws) {}
 
   public record CheckTable(List<String> columns, List<CheckRow> rows, String footnote) {}
 
@@ -91,15 +95,30 @@ final class PageRenderer {
   public record Phase4(List<FaultRow> faultRows, List<FaultChart> charts, boolean hasFaults) {}
 
   public record FaultRow(String fault, String source, String cycles, String sumOk, String sumMin,
-      String bound, String threshold, String wilson, String lostWrites, Badge badge,
-      String reason) {}
+      String bound, String threshold, String wilson, String lostWrites, String faultEvents,
+      String faultEventsCls, String faultEventsTip, Badge badge, String reason) {}
 
   public record FaultChart(String fault, boolean hasBars, String note, int width, int height,
       List<Bar> bars, List<Tick> ticks, boolean hasThreshold, String thresholdY,
       String thresholdText, String thresholdTextY, String plotLeft, String plotRight,
       String axisY, String lastCycle,
       List<CycleRow> cycleRows, boolean hasCycleRows, List<LostRow> lostRows, boolean hasLost,
-      String fileName) {}
+      String fileName, FaultEvidence evidence) {}
+
+  /**
+   * The fault events of one fault class (or of phase 2's probes): a one-line summary, plain
+   * warnings when some of them prove nothing, and a table.
+   */
+  public record FaultEvidence(String title, String summary, String summaryCls,
+      List<String> warnings, boolean hasWarnings, String emptyNote, EvidenceTable unproven,
+      EvidenceTable all, String allLabel, boolean open) {}
+
+  public record EvidenceTable(String firstColumn, List<EvidenceRow> rows) {}
+
+  public record EvidenceRow(String first, Badge action, String rowCls, String node,
+      String mechanism, String command, String exit, boolean notApplied, String reason,
+      boolean hasEvidence, String evidence, String evidenceShort, boolean evidenceLong,
+      String evidenceMore, boolean missingEvidence, String time, String timeShort) {}
 
   public record Bar(String x, String y, String w, String h, String cls, String tip) {}
 
@@ -194,6 +213,7 @@ final class PageRenderer {
     }
     CheckTable checks = null;
     Phase4 phase4 = null;
+    FaultEvidence probeEvidence = phase == 2 ? probeEvidence(run.probeEvents) : null;
     if (evidence) {
       switch (phase) {
         case 1 -> checks = phase1Checks(entries);
@@ -203,7 +223,8 @@ final class PageRenderer {
       }
     }
     return new Section("phase-" + phase, TITLES[phase], PURPOSES[phase], badge(verdict),
-        !evidence, evidence ? "" : NO_EVIDENCE, reasons, !reasons.isEmpty(), checks, phase4, raws);
+        !evidence, evidence ? "" : NO_EVIDENCE, reasons, !reasons.isEmpty(), checks, phase4,
+        probeEvidence, raws);
   }
 
   private static CheckTable phase1Checks(List<PhaseEntry> entries) {
@@ -342,7 +363,9 @@ final class PageRenderer {
           b == null ? "—" : b.getBound(), b == null ? "—" : b.getThreshold(),
           b == null || b.getWilsonLower() == null ? "—"
               : String.format(Locale.ROOT, "%.4f", b.getWilsonLower()),
-          b == null ? "—" : String.valueOf(b.getLostWrites()), badge(f.verdict),
+          b == null ? "—" : String.valueOf(b.getLostWrites()),
+          eventsCell(f.events), eventsCls(f.events),
+          FaultEvents.Counts.of(f.events).summary(), badge(f.verdict),
           or(f.reason, "")));
       charts.add(chart(f, files));
     }
@@ -454,7 +477,167 @@ final class PageRenderer {
         String.valueOf(LEFT), String.valueOf(W - RIGHT), fmt(TOP + plotH),
         observed.isEmpty() ? "" : "cycle " + observed.get(observed.size() - 1).getCycle(),
         cycleRows,
-        !cycleRows.isEmpty(), lostRows, !lostRows.isEmpty(), fileName);
+        !cycleRows.isEmpty(), lostRows, !lostRows.isEmpty(), fileName, classEvidence(f));
+  }
+
+  // --- fault evidence --------------------------------------------------------------------------
+
+  /** Evidence longer than this (or on several lines) is shortened, the full text one click away. */
+  static final int EVIDENCE_SHOWN = 96;
+  /**
+   * Up to this many events are listed in one open table; more are collapsed, with the ones that
+   * prove nothing (NOT_APPLIED, no evidence) repeated in an open table above.
+   */
+  private static final int OPEN_ROWS = 24;
+
+  /** "50 injected · 50 healed" (injected with evidence) + " · 3 not applied", or "none". */
+  private static String eventsCell(List<FaultEvent> events) {
+    if (events.isEmpty()) {
+      return "none";
+    }
+    FaultEvents.Counts c = FaultEvents.Counts.of(events);
+    return c.injectedProven() + " injected · " + c.healed() + " healed"
+        + (c.notApplied() > 0 ? " · " + c.notApplied() + " not applied" : "");
+  }
+
+  private static String eventsCls(List<FaultEvent> events) {
+    return events.isEmpty() || FaultEvents.Counts.of(events).hasUnproven() ? "warn" : "";
+  }
+
+  private static FaultEvidence classEvidence(FaultEntry f) {
+    List<String> warnings = new ArrayList<>();
+    List<FaultEvent> notApplied = f.events.stream()
+        .filter(e -> e.getAction() == FaultAction.NOT_APPLIED).toList();
+    if (!notApplied.isEmpty()) {
+      warnings.add("NOT APPLIED in " + cycles(notApplied) + ": the fault could not be applied,"
+          + " so those cycles are not evidence that the system tolerates it — "
+          + reasons(notApplied) + ".");
+    }
+    List<FaultEvent> bare = f.events.stream()
+        .filter(e -> e.getAction() != FaultAction.NOT_APPLIED && !FaultEvents.hasEvidence(e))
+        .toList();
+    if (!bare.isEmpty()) {
+      warnings.add(bare.size() + " INJECTED/HEALED event(s) in " + cycles(bare)
+          + " carry no evidence: nothing proves those actions took effect.");
+    }
+    Set<Integer> withEvent = new LinkedHashSet<>();
+    f.events.stream().filter(e -> e.getAction() != FaultAction.HEALED && e.getCycle() != null)
+        .forEach(e -> withEvent.add(e.getCycle()));
+    List<String> silent = f.cycles.stream().filter(CycleConvergence::getObserved)
+        .map(CycleConvergence::getCycle).filter(c -> !withEvent.contains(c))
+        .map(String::valueOf).toList();
+    if (!f.events.isEmpty() && !silent.isEmpty()) {
+      warnings.add("No INJECTED or NOT_APPLIED event for cycle(s) " + String.join(", ", silent)
+          + ": nothing shows a fault was active during them.");
+    }
+    String empty = "";
+    if (f.events.isEmpty()) {
+      empty = f.bound != null && f.bound.getSource().name().equals("IMPORTED")
+          ? "The original gate recorded no fault events for this class: nothing here proves the"
+              + " fault took effect."
+          : "No fault events for this class reached shipgate: nothing here proves the fault"
+              + " took effect.";
+    }
+    return evidence("Fault evidence", "Cycle", f.events, warnings, empty);
+  }
+
+  private static FaultEvidence probeEvidence(List<FaultEvent> events) {
+    List<String> warnings = new ArrayList<>();
+    List<FaultEvent> notApplied = events.stream()
+        .filter(e -> e.getAction() == FaultAction.NOT_APPLIED).toList();
+    if (!notApplied.isEmpty()) {
+      Set<String> probes = new LinkedHashSet<>();
+      notApplied.forEach(e -> probes.add(e.getFault()));
+      warnings.add("NOT APPLIED: " + String.join(", ", probes) + " — the peers were not taken"
+          + " down, so that probe's answer is not evidence of quorum behaviour — "
+          + reasons(notApplied) + ".");
+    }
+    long bare = events.stream()
+        .filter(e -> e.getAction() != FaultAction.NOT_APPLIED && !FaultEvents.hasEvidence(e))
+        .count();
+    if (bare > 0) {
+      warnings.add(bare + " INJECTED/HEALED event(s) carry no evidence: nothing proves those"
+          + " actions took effect.");
+    }
+    return evidence("Probe fault evidence", "Probe", events, warnings, events.isEmpty()
+        ? "No probe fault events reached shipgate: nothing here proves the peers were down"
+            + " during the probes."
+        : "");
+  }
+
+  private static FaultEvidence evidence(String title, String firstColumn, List<FaultEvent> events,
+      List<String> warnings, String emptyNote) {
+    List<EvidenceRow> rows = new ArrayList<>();
+    List<EvidenceRow> unproven = new ArrayList<>();
+    for (FaultEvent e : events) {
+      boolean na = e.getAction() == FaultAction.NOT_APPLIED;
+      boolean proven = FaultEvents.hasEvidence(e);
+      String first = firstColumn.equals("Cycle")
+          ? (e.getCycle() == null ? "—" : String.valueOf(e.getCycle())) : e.getFault();
+      Badge action = na ? new Badge("NOT APPLIED", "warn")
+          : new Badge(e.getAction().name(), proven ? "applied" : "warn");
+      String ev = or(e.getEvidence(), "");
+      String shown = shorten(ev, EVIDENCE_SHOWN);
+      long lines = ev.lines().count();
+      String time = e.getEventTime() == null ? "" : e.getEventTime().toString();
+      int t = time.indexOf('T');
+      EvidenceRow row = new EvidenceRow(first, action, na || !proven ? "unproven" : "",
+          e.getTargetNode(), e.getMechanism(), or(e.getCommand(), "—"),
+          e.getExitStatus() == null ? "—" : String.valueOf(e.getExitStatus()), na,
+          or(e.getReason(), "no reason given"), proven, ev, shown, !ev.equals(shown),
+          lines > 1 ? lines + " lines" : "full text", !na && !proven, time,
+          t >= 0 ? timeOfDay(time.substring(t + 1)) : time);
+      rows.add(row);
+      if (na || !proven) {
+        unproven.add(row);
+      }
+    }
+    FaultEvents.Counts counts = FaultEvents.Counts.of(events);
+    boolean open = rows.size() <= OPEN_ROWS;
+    return new FaultEvidence(title, events.isEmpty() ? "no fault events" : counts.summary(),
+        counts.hasUnproven() || events.isEmpty() ? "warn" : "applied", warnings,
+        !warnings.isEmpty(), emptyNote,
+        open || unproven.isEmpty() ? null : new EvidenceTable(firstColumn, unproven),
+        rows.isEmpty() ? null : new EvidenceTable(firstColumn, rows),
+        open ? rows.size() + " fault event(s): what was done on which node, and what was read"
+            + " back to prove it"
+            : "All " + rows.size() + " fault events: what was done on which node, and what was"
+                + " read back to prove it",
+        open);
+  }
+
+  /** The first line of {@code text}, cut to {@code max} characters, with "…" when shortened. */
+  static String shorten(String text, int max) {
+    int nl = text.indexOf('\n');
+    String line = nl >= 0 ? text.substring(0, nl) : text;
+    if (line.length() > max) {
+      line = line.substring(0, max);
+    }
+    return line.length() < text.length() ? line.stripTrailing() + " …" : line;
+  }
+
+  /** "16:48:11Z" from "16:48:11.137Z": the page shows seconds, the title the full time. */
+  private static String timeOfDay(String time) {
+    int dot = time.indexOf('.');
+    return dot >= 0 && time.endsWith("Z") ? time.substring(0, dot) + "Z" : time;
+  }
+
+  /** "cycles 3, 4" (or "no cycle" when the events name none). */
+  private static String cycles(List<FaultEvent> events) {
+    Set<String> cycles = new LinkedHashSet<>();
+    events.stream().filter(e -> e.getCycle() != null).forEach(e -> cycles.add(
+        String.valueOf(e.getCycle())));
+    if (cycles.isEmpty()) {
+      return "events without a cycle";
+    }
+    return (cycles.size() == 1 ? "cycle " : "cycles ") + String.join(", ", cycles);
+  }
+
+  /** "reason: libfaketime ignored by etcd" (distinct reasons, in order). */
+  private static String reasons(List<FaultEvent> events) {
+    Set<String> reasons = new LinkedHashSet<>();
+    events.forEach(e -> reasons.add(or(e.getReason(), "no reason given")));
+    return (reasons.size() == 1 ? "reason: " : "reasons: ") + String.join("; ", reasons);
   }
 
   /** "count_node1 ERR" for peer counts (nodes 1 and 2) that are not numbers, else "". */

@@ -3,6 +3,8 @@ package dev.shipgate.sink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shipgate.events.FaultAction;
+import dev.shipgate.events.FaultEvent;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.FaultBound;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code phase4-<fault>.jsonl}: one line per observed cycle, in cycle order, exactly as
  *       {@code run-chaos.sh} wrote them (counts as strings, {@code fail} = fail + indeterminate);
  *   <li>{@code shipgate-verdict.json}: shipgate's own result (strict verdict, every enabled phase
- *       including NOT_RUN ones, per-fault bounds with Wilson lower bound, lost ids per cycle);
+ *       including NOT_RUN ones, per-fault bounds with Wilson lower bound, lost ids per cycle, the
+ *       fault events proving each fault took effect: per fault class, and phase 2's probes);
  *   <li>{@code index.html}: a self-contained page of all of the above.
  * </ul>
  *
@@ -191,6 +194,7 @@ public final class RunArtifactsWriter {
     r.phases().forEach(p -> others.add(p.getCampaignId()));
     r.bounds().forEach(b -> others.add(b.getCampaignId()));
     r.cycles().forEach(c -> others.add(c.getCampaignId()));
+    r.faults().forEach(f -> others.add(f.getCampaignId()));
     for (String other : others) {
       if (!id.equals(other)) {
         throw new IllegalArgumentException("record of campaign_id '" + other
@@ -240,6 +244,9 @@ public final class RunArtifactsWriter {
       o.put("verdict", p.verdict.name());
       strings(o.putArray("reasons"), p.reasons);
       o.put("artifact", p.record != null && p.record.getDetailsJson() != null ? p.file : null);
+      if (p.phase == 2 && p.node == null) {
+        faultEvents(o, run.probeEvents, true);
+      }
     }
     ArrayNode faults = out.putArray("faults");
     for (FaultEntry f : run.faults) {
@@ -275,9 +282,41 @@ public final class RunArtifactsWriter {
         new TreeMap<>(c.getLostIds()).forEach((node, ids) ->
             strings(lost.putArray(node), ids));
       }
+      faultEvents(o, f.events, false);
     }
     strings(out.putArray("artifacts"), artifacts);
     return out;
+  }
+
+  /**
+   * {@code fault_event_counts} and {@code fault_events} of {@code events}; {@code withFault} adds
+   * each event's fault name (phase 2, where the probes share one list).
+   */
+  private static void faultEvents(ObjectNode o, List<FaultEvent> events, boolean withFault) {
+    FaultEvents.Counts counts = FaultEvents.Counts.of(events);
+    ObjectNode c = o.putObject("fault_event_counts");
+    c.put("injected", counts.injected());
+    c.put("injected_with_evidence", counts.injectedProven());
+    c.put("healed", counts.healed());
+    c.put("healed_with_evidence", counts.healedProven());
+    c.put("not_applied", counts.notApplied());
+    ArrayNode array = o.putArray("fault_events");
+    for (FaultEvent e : events) {
+      ObjectNode j = array.addObject();
+      j.put("event_id", e.getEventId());
+      if (withFault) {
+        j.put("fault", e.getFault());
+      }
+      j.put("cycle", e.getCycle());
+      j.put("action", e.getAction().name());
+      j.put("target_node", e.getTargetNode());
+      j.put("mechanism", e.getMechanism());
+      j.put("command", e.getCommand());
+      j.put("exit_status", e.getExitStatus());
+      j.put("evidence", e.getEvidence());
+      j.put("reason", e.getReason());
+      j.put("event_time", e.getEventTime() == null ? null : e.getEventTime().toString());
+    }
   }
 
   private static void strings(ArrayNode array, List<String> values) {
@@ -329,20 +368,32 @@ public final class RunArtifactsWriter {
     final String fault;
     final FaultBound bound;
     final List<CycleConvergence> cycles;
+    /** Its phase 4 fault events, ordered by cycle and time. */
+    final List<FaultEvent> events;
     final Verdict verdict;
     final String reason;
     final String file;
 
-    FaultEntry(String fault, FaultBound bound, List<CycleConvergence> cycles) {
+    FaultEntry(String fault, FaultBound bound, List<CycleConvergence> cycles,
+        List<FaultEvent> events) {
       this.fault = fault;
       this.bound = bound;
       this.cycles = cycles;
+      this.events = events;
       if (bound != null) {
         this.verdict = bound.getVerdict();
         this.reason = bound.getReason();
+      } else if (cycles.isEmpty() && events.isEmpty()) {
+        this.verdict = Verdict.NOT_RUN;
+        this.reason = fault + ": no evidence";
       } else {
-        this.verdict = cycles.isEmpty() ? Verdict.NOT_RUN : Verdict.INCOMPLETE;
-        this.reason = fault + (cycles.isEmpty() ? ": no evidence" : ": no bound published yet");
+        // Streams has not judged it yet; a fault that was not applied never passes.
+        this.verdict = Verdict.INCOMPLETE;
+        this.reason = events.stream()
+            .filter(e -> e.getAction() == FaultAction.NOT_APPLIED)
+            .findFirst()
+            .map(e -> fault + ": fault not applied: " + e.getReason())
+            .orElse(fault + ": no bound published yet");
       }
       boolean safe = FileNames.isSafe(fault);
       if (!safe) {
@@ -364,6 +415,8 @@ public final class RunArtifactsWriter {
     final List<String> reasons;
     final List<PhaseEntry> phases = new ArrayList<>();
     final List<FaultEntry> faults = new ArrayList<>();
+    /** Phase 2's fault events (the quorum probes), ordered by time. */
+    final List<FaultEvent> probeEvents;
 
     Run(RunRecords r) {
       this.campaignId = r.campaignId();
@@ -383,8 +436,13 @@ public final class RunArtifactsWriter {
         reasons = List.of("no campaign verdict published yet");
       }
       this.updatedAt = latest(r);
+      List<FaultEvent> events = FaultEvents.ordered(r.faults());
+      this.probeEvents = events.stream().filter(e -> e.getPhase() == 2).toList();
+      events.stream().filter(e -> e.getPhase() != 2 && e.getPhase() != 4).forEach(e ->
+          LOG.warn("run {}: fault event {} of phase {} not shown (expected phase 2 or 4)",
+              campaignId, e.getEventId(), e.getPhase()));
       mergePhases(r);
-      mergeFaults(r);
+      mergeFaults(r, events.stream().filter(e -> e.getPhase() == 4).toList());
     }
 
     private static String latest(RunRecords r) {
@@ -395,6 +453,7 @@ public final class RunArtifactsWriter {
       r.phases().forEach(p -> times.add(p.getUpdatedAt()));
       r.bounds().forEach(b -> times.add(b.getUpdatedAt()));
       r.cycles().forEach(c -> times.add(c.getUpdatedAt()));
+      r.faults().forEach(f -> times.add(f.getEventTime()));
       return times.stream().filter(Objects::nonNull).max(Comparator.naturalOrder())
           .map(t -> t.truncatedTo(ChronoUnit.SECONDS).toString()).orElse(null);
     }
@@ -433,7 +492,7 @@ public final class RunArtifactsWriter {
       phases.addAll(entries);
     }
 
-    private void mergeFaults(RunRecords r) {
+    private void mergeFaults(RunRecords r, List<FaultEvent> phase4Events) {
       Map<String, FaultBound> bounds = new LinkedHashMap<>();
       r.bounds().forEach(b -> bounds.put(b.getFault(), b));
       Map<String, List<CycleConvergence>> cycles = new LinkedHashMap<>();
@@ -447,9 +506,13 @@ public final class RunArtifactsWriter {
       }
       bounds.keySet().stream().sorted().forEach(order::add);
       cycles.keySet().stream().sorted().forEach(order::add);
+      Map<String, List<FaultEvent>> events = new LinkedHashMap<>();
+      phase4Events.forEach(e -> events.computeIfAbsent(e.getFault(), f -> new ArrayList<>())
+          .add(e));
+      events.keySet().stream().sorted().forEach(order::add);
       for (String fault : order) {
         faults.add(new FaultEntry(fault, bounds.get(fault),
-            cycles.getOrDefault(fault, List.of())));
+            cycles.getOrDefault(fault, List.of()), events.getOrDefault(fault, List.of())));
       }
     }
 

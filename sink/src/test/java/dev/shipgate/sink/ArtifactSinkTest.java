@@ -6,12 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shipgate.events.FaultAction;
+import dev.shipgate.events.FaultEvent;
 import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.PhaseVerdict;
 import dev.shipgate.results.Verdict;
 import dev.shipgate.schemas.CampaignIds;
+import dev.shipgate.schemas.SeedJson;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.InMemorySchemaRegistry;
@@ -164,6 +168,71 @@ class ArtifactSinkTest {
   }
 
   @Test
+  void shouldRewriteTheRunWhenAFaultEventArrivesAndKeepOneCopyOfARedelivery() throws Exception {
+    RunRecords r24 = Fixtures.r24();
+    for (PhaseVerdict p : r24.phases()) {
+      add(Topics.PHASE_VERDICTS, R24 + "/" + p.getPhase()
+          + (p.getNode() == null ? "" : "/" + p.getNode()), p);
+    }
+    add(Topics.CAMPAIGN_VERDICTS, R24, r24.verdict());
+    deliver();
+    sink.runUntil(v -> v.getState() == CampaignState.FINISHED, Duration.ofSeconds(5));
+    Path run = tmp.resolve("runs").resolve(R24);
+    assertFalse(Files.readString(run.resolve("shipgate-verdict.json")).contains("SIGKILL"));
+
+    FaultEvent killed = Fixtures.fault(R24, 4, "kill_primary_mid_write", 1,
+        FaultAction.INJECTED, "ps -o stat= -p 5001: <Z>", null);
+    add(Topics.FAULTS, R24, killed);
+    deliver();
+    sink.runUntil(v -> false, Duration.ofMillis(600));
+
+    JsonNode kill = killPrimary(run);
+    assertEquals(1, kill.get("fault_events").size());
+    assertEquals("ps -o stat= -p 5001: <Z>",
+        kill.get("fault_events").get(0).get("evidence").asText());
+    assertEquals(1, kill.get("fault_event_counts").get("injected").asInt());
+    assertTrue(Files.readString(run.resolve("index.html"))
+        .contains("<code class=\"clip\" title=\"ps -o stat&#61; -p 5001: &lt;Z&gt;\">"));
+
+    add(Topics.FAULTS, R24, killed);
+    deliver();
+    sink.runUntil(v -> false, Duration.ofMillis(600));
+
+    assertEquals(1, killPrimary(run).get("fault_events").size());
+    assertEquals(0, sink.deadLettered());
+  }
+
+  @Test
+  void shouldSendBadFaultEventsToDeadLetters() throws Exception {
+    byte[] garbage = "not avro".getBytes(StandardCharsets.UTF_8);
+    addRaw(Topics.FAULTS, "garbled", garbage);
+    add(Topics.FAULTS, "../x", Fixtures.fault("../x", 4, "partition_minority", 1,
+        FaultAction.INJECTED, "rule listed", null));
+    add(Topics.FAULTS, "ok-run", Fixtures.fault("ok-run", 3, "partition_minority", 1,
+        FaultAction.INJECTED, "rule listed", null));
+    addRaw(Topics.FAULTS, "tombstone-run", null);
+    deliver();
+
+    sink.runUntil(v -> false, Duration.ofMillis(600));
+
+    Map<String, DeadLetter> byKey = new HashMap<>();
+    producer.history().forEach(l -> byKey.put(l.key(), l.value()));
+    assertEquals(4, byKey.size());
+    byKey.values().forEach(l -> assertEquals(Topics.FAULTS.name(), l.getSourceTopic()));
+    assertTrue(byKey.get("garbled").getReason().contains("not in the Confluent wire format"),
+        byKey.get("garbled").getReason());
+    assertArrayEquals(garbage, bytes(byKey.get("garbled").getValue()));
+    assertEquals(CampaignIds.problem("../x"), byKey.get("../x").getReason());
+    assertEquals("fault event phase 3 is not a fault phase (expected 2 or 4)",
+        byKey.get("ok-run").getReason());
+    assertEquals("ok-run", byKey.get("ok-run").getCampaignId());
+    assertTrue(byKey.get("tombstone-run").getReason().startsWith("fault event has no value"));
+    assertEquals(4, sink.deadLettered());
+    assertFalse(Files.exists(tmp.resolve("runs/ok-run")));
+    assertFalse(Files.exists(tmp.resolve("x")));
+  }
+
+  @Test
   void shouldStopRunningWhenClosedFromAnotherThread() throws Exception {
     Thread loop = new Thread(() -> {
       try {
@@ -225,6 +294,16 @@ class ArtifactSinkTest {
 
   private static TopicPartition partitionOf(Topic<String, ?> topic, String key) {
     return new TopicPartition(topic.name(), Math.floorMod(key.hashCode(), Topics.PARTITIONS));
+  }
+
+  private static JsonNode killPrimary(Path run) throws java.io.IOException {
+    JsonNode v = SeedJson.parse(Files.readString(run.resolve("shipgate-verdict.json")));
+    for (JsonNode f : v.get("faults")) {
+      if (f.get("fault").asText().equals("kill_primary_mid_write")) {
+        return f;
+      }
+    }
+    throw new AssertionError("no kill_primary_mid_write in " + v);
   }
 
   private static byte[] bytes(ByteBuffer b) {

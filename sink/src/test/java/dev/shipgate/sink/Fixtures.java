@@ -1,5 +1,7 @@
 package dev.shipgate.sink;
 
+import dev.shipgate.events.FaultAction;
+import dev.shipgate.events.FaultEvent;
 import dev.shipgate.results.BoundSource;
 import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
@@ -154,5 +156,78 @@ final class Fixtures {
         List.of("phase 1: NOT_RUN", "phase 4: partition_minority: 0.2 < 0.995"),
         reference(id, "campaign-summary.json"), R20_DONE);
     return new RunRecords(id, verdict, phases, bounds, List.of());
+  }
+
+  /**
+   * A fault event as the driver publishes it; node, mechanism and command follow the fault
+   * class, the event id is derived from the other fields, the time from the cycle.
+   */
+  static FaultEvent fault(String id, int phase, String fault, Integer cycle, FaultAction action,
+      String evidence, String reason) {
+    String node = fault.startsWith("kill_primary") ? "a" : fault.startsWith("probe1") ? "b" : "c";
+    String mechanism = switch (fault) {
+      case "kill_primary_mid_write" -> "SIGKILL";
+      case "partition_minority" -> "iptables";
+      case "clock_skew_peer" -> "libfaketime";
+      default -> action == FaultAction.HEALED ? "SIGCONT" : "SIGSTOP";
+    };
+    String command = switch (fault) {
+      case "kill_primary_mid_write" -> "kill -KILL $(cat /run/sg-node-a.pid)";
+      case "partition_minority" -> action == FaultAction.HEALED
+          ? "iptables -D OUTPUT -m owner --uid-owner sg-node-a -d 127.0.0.12 -m comment"
+              + " --comment shipgate:" + id + " -j DROP"
+          : "iptables -I OUTPUT -m owner --uid-owner sg-node-a -d 127.0.0.12 -m comment"
+              + " --comment shipgate:" + id + " -j DROP";
+      case "clock_skew_peer" -> null;
+      default -> "kill -" + mechanism.substring(3) + " $(cat /run/sg-node-" + node + ".pid)";
+    };
+    int c = cycle == null ? (fault.startsWith("probe2") ? -1 : -2) : cycle;
+    return FaultEvent.newBuilder().setCampaignId(id)
+        .setEventId(id + "/" + phase + "/" + fault + "/" + c + "/" + action)
+        .setEventTime(R24_DONE.minusSeconds(3600).plusSeconds(c * 20L
+            + (action == FaultAction.HEALED ? 9 : 0)).plusMillis(137))
+        .setPhase(phase).setFault(fault).setCycle(cycle).setTargetNode(node).setAction(action)
+        .setMechanism(mechanism).setCommand(command)
+        .setExitStatus(command == null ? null : 0).setEvidence(evidence).setReason(reason)
+        .build();
+  }
+
+  /**
+   * r24 with the fault events a live run would have published: every cycle of both classes
+   * injected and healed with evidence, phase 2's probes, and a clock_skew_peer class that could
+   * not be applied (etcd ignores libfaketime).
+   */
+  static RunRecords r24WithFaults() {
+    RunRecords r = r24();
+    String id = r.campaignId();
+    List<FaultEvent> events = new ArrayList<>();
+    events.add(fault(id, 2, "probe1_single_peer_down", null, FaultAction.INJECTED,
+        "ps -o stat= -p 4242: T", null));
+    events.add(fault(id, 2, "probe1_single_peer_down", null, FaultAction.HEALED,
+        "ps -o stat= -p 4242: S", null));
+    events.add(fault(id, 2, "probe2_both_peers_down", null, FaultAction.INJECTED,
+        "ps -o stat= -p 4243: T\nps -o stat= -p 4244: T", null));
+    events.add(fault(id, 2, "probe2_both_peers_down", null, FaultAction.HEALED,
+        "ps -o stat= -p 4243: S\nps -o stat= -p 4244: S", null));
+    for (int c = 1; c <= 50; c++) {
+      events.add(fault(id, 4, "kill_primary_mid_write", c, FaultAction.INJECTED,
+          "ps -o stat= -p " + (5000 + c) + ": Z (zombie after SIGKILL)", null));
+      events.add(fault(id, 4, "kill_primary_mid_write", c, FaultAction.HEALED,
+          "restarted: pid " + (6000 + c) + ", /health 200", null));
+      events.add(fault(id, 4, "partition_minority", c, FaultAction.INJECTED,
+          "-A OUTPUT -d 127.0.0.12/32 -m owner --uid-owner 1001 -m comment --comment"
+              + " \"shipgate:" + id + "\" -j DROP\n-A OUTPUT -d 127.0.0.13/32 -m owner"
+              + " --uid-owner 1001 -m comment --comment \"shipgate:" + id + "\" -j DROP\n"
+              + "-A OUTPUT -d 127.0.0.11/32 -m owner --uid-owner 1002 -m comment --comment"
+              + " \"shipgate:" + id + "\" -j DROP", null));
+      // Cycle 7's heal read nothing back: a HEALED event without evidence proves nothing.
+      events.add(fault(id, 4, "partition_minority", c, FaultAction.HEALED,
+          c == 7 ? null : "iptables -S OUTPUT: no shipgate:" + id + " rule left", null));
+    }
+    for (int c = 1; c <= 3; c++) {
+      events.add(fault(id, 4, "clock_skew_peer", c, FaultAction.NOT_APPLIED, null,
+          "etcd is a Go binary and ignores libfaketime: measured offset 0 s <b>not 120 s</b>"));
+    }
+    return new RunRecords(id, r.verdict(), r.phases(), r.bounds(), r.cycles(), events);
   }
 }

@@ -8,7 +8,7 @@ public final class PreviewMain {
 
   public static void main(String[] args) throws Exception {
     RunArtifactsWriter writer = new RunArtifactsWriter(Path.of(args[0]));
-    writer.write(Fixtures.r24());
+    writer.write(Fixtures.r24WithFaults());
     writer.write(Fixtures.r20());
     System.out.println("wrote " + writer.runsRoot());
   }

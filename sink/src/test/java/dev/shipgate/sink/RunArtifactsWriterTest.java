@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shipgate.events.FaultAction;
+import dev.shipgate.events.FaultEvent;
 import dev.shipgate.results.BoundSource;
 import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
@@ -330,5 +332,142 @@ class RunArtifactsWriterTest {
 
   private static CampaignVerdict rename(CampaignVerdict v, String id) {
     return CampaignVerdict.newBuilder(v).setCampaignId(id).build();
+  }
+
+  @Test
+  void shouldRecordEachFaultClasssEventsWithTheirEvidenceInTheVerdictFile() throws IOException {
+    new RunArtifactsWriter(runs()).write(Fixtures.r24WithFaults());
+
+    JsonNode v = SeedJson.parse(read(R24, "shipgate-verdict.json"));
+    JsonNode kill = faultClass(v, "kill_primary_mid_write");
+    assertEquals(100, kill.get("fault_events").size());
+    JsonNode first = kill.get("fault_events").get(0);
+    assertEquals(1, first.get("cycle").asInt());
+    assertEquals("INJECTED", first.get("action").asText());
+    assertEquals("a", first.get("target_node").asText());
+    assertEquals("SIGKILL", first.get("mechanism").asText());
+    assertEquals("kill -KILL $(cat /run/sg-node-a.pid)", first.get("command").asText());
+    assertEquals(0, first.get("exit_status").asInt());
+    assertEquals("ps -o stat= -p 5001: Z (zombie after SIGKILL)", first.get("evidence").asText());
+    assertTrue(first.get("reason").isNull());
+    assertEquals("2026-04-20T16:48:51.137Z", first.get("event_time").asText());
+    assertEquals("HEALED", kill.get("fault_events").get(1).get("action").asText());
+    JsonNode counts = kill.get("fault_event_counts");
+    assertEquals(50, counts.get("injected").asInt());
+    assertEquals(50, counts.get("healed").asInt());
+    assertEquals(0, counts.get("not_applied").asInt());
+    JsonNode partition = faultClass(v, "partition_minority").get("fault_event_counts");
+    assertEquals(49, partition.get("healed_with_evidence").asInt());
+    JsonNode phase2 = v.get("phases").get(4);
+    assertEquals(2, phase2.get("phase").asInt());
+    assertEquals("probe1_single_peer_down",
+        phase2.get("fault_events").get(0).get("fault").asText());
+    assertEquals(2, phase2.get("fault_event_counts").get("injected").asInt());
+  }
+
+  @Test
+  void shouldShowFaultEvidenceOnThePageEscapedWithItsSummary() throws IOException {
+    String id = "evidence-1";
+    String longEvidence = "-A OUTPUT -d 127.0.0.12/32 -j DROP ".repeat(5) + "\nsecond line";
+    List<FaultEvent> events = List.of(
+        Fixtures.fault(id, 4, "drop_random_acks", 1, FaultAction.INJECTED,
+            "state <b>T</b> & stopped", null),
+        Fixtures.fault(id, 4, "drop_random_acks", 1, FaultAction.HEALED, longEvidence, null));
+
+    new RunArtifactsWriter(runs()).write(new RunRecords(id, null, phase4(id), List.of(),
+        List.of(), events));
+
+    String html = read(id, "index.html");
+    assertTrue(html.contains("state &lt;b&gt;T&lt;/b&gt; &amp; stopped"), html);
+    assertFalse(html.contains("<b>T</b>"));
+    assertTrue(html.contains("1 injected with evidence, 1 healed, 0 not applied"), html);
+    String shown = PageRenderer.shorten(longEvidence, PageRenderer.EVIDENCE_SHOWN);
+    assertEquals(longEvidence.substring(0, PageRenderer.EVIDENCE_SHOWN).stripTrailing() + " …",
+        shown);
+    assertTrue(html.contains(">" + shown + "</code>"), "shortened evidence shown");
+    assertTrue(html.contains("<pre>" + longEvidence.replace("\n", "&#10;") + "</pre>"),
+        "full evidence one click away");
+    assertTrue(html.contains("<span class=\"badge applied\">INJECTED</span>"), html);
+    assertFalse(html.contains("badge pass\">INJECTED"));
+  }
+
+  @Test
+  void shouldShowNotAppliedFaultsWithTheirReasonAndNeverAsSuccess() throws IOException {
+    String id = "skew-1";
+    String reason = "etcd ignores libfaketime: measured offset 0 s";
+    List<FaultEvent> events = List.of(
+        Fixtures.fault(id, 4, "clock_skew_peer", 1, FaultAction.NOT_APPLIED, null, reason),
+        Fixtures.fault(id, 4, "clock_skew_peer", 2, FaultAction.NOT_APPLIED, null, reason));
+
+    new RunArtifactsWriter(runs()).write(new RunRecords(id, null, phase4(id), List.of(),
+        List.of(), events));
+
+    String html = read(id, "index.html");
+    assertTrue(html.contains("<span class=\"badge warn\">NOT APPLIED</span>"), html);
+    assertTrue(html.contains("not applied: " + reason), html);
+    assertTrue(html.contains("NOT APPLIED in cycles 1, 2: the fault could not be applied, so"
+        + " those cycles are not evidence"), html);
+    assertTrue(html.contains("0 injected with evidence, 0 healed, 2 not applied"), html);
+    assertFalse(html.contains("badge applied\">NOT"));
+    assertFalse(html.contains("badge pass\">NOT"));
+    JsonNode skew = faultClass(SeedJson.parse(read(id, "shipgate-verdict.json")),
+        "clock_skew_peer");
+    assertEquals("INCOMPLETE", skew.get("verdict").asText());
+    assertEquals("clock_skew_peer: fault not applied: " + reason, skew.get("reason").asText());
+    assertEquals(2, skew.get("fault_event_counts").get("not_applied").asInt());
+    assertEquals(reason, skew.get("fault_events").get(0).get("reason").asText());
+  }
+
+  @Test
+  void shouldShowProbeFaultEventsInPhaseTwosSection() throws IOException {
+    new RunArtifactsWriter(runs()).write(Fixtures.r24WithFaults());
+
+    String html = read(R24, "index.html");
+    String phase2 = html.substring(html.indexOf("id=\"phase-2\""), html.indexOf("id=\"phase-3\""));
+    assertTrue(phase2.contains("Probe fault evidence"), phase2);
+    assertTrue(phase2.contains("probe2_both_peers_down"), phase2);
+    assertTrue(phase2.contains("2 injected with evidence, 2 healed, 0 not applied"), phase2);
+    String phase4 = html.substring(html.indexOf("id=\"phase-4\""), html.indexOf("All artifacts"));
+    assertFalse(phase4.contains("probe1_single_peer_down"));
+    assertTrue(phase4.contains("50 injected with evidence, 50 healed (1 without evidence)"));
+    assertTrue(phase4.contains("no evidence recorded"));
+  }
+
+  @Test
+  void shouldKeepOneFaultEventPerEventId() throws IOException {
+    String id = "dup-1";
+    FaultEvent e = Fixtures.fault(id, 4, "kill_primary_mid_write", 1, FaultAction.INJECTED,
+        "Z", null);
+
+    new RunArtifactsWriter(runs()).write(new RunRecords(id, null, List.of(), List.of(),
+        List.of(), List.of(e, e)));
+
+    JsonNode kill = faultClass(SeedJson.parse(read(id, "shipgate-verdict.json")),
+        "kill_primary_mid_write");
+    assertEquals(1, kill.get("fault_events").size());
+  }
+
+  @Test
+  void shouldRefuseFaultEventsOfAnotherCampaign() {
+    FaultEvent other = Fixtures.fault("other", 4, "kill_primary_mid_write", 1,
+        FaultAction.INJECTED, "Z", null);
+
+    assertThrows(IllegalArgumentException.class, () -> new RunArtifactsWriter(runs())
+        .write(new RunRecords("mine", null, List.of(), List.of(), List.of(), List.of(other))));
+    assertFalse(Files.exists(runs().resolve("mine")));
+  }
+
+  /** Phase 4 as Streams publishes it while the campaign runs: no bound yet. */
+  private static List<PhaseVerdict> phase4(String id) {
+    return List.of(Fixtures.phase(id, 4, null, Verdict.INCOMPLETE, List.of(), null));
+  }
+
+  private static JsonNode faultClass(JsonNode verdict, String fault) {
+    for (JsonNode f : verdict.get("faults")) {
+      if (f.get("fault").asText().equals(fault)) {
+        return f;
+      }
+    }
+    throw new AssertionError("no fault class " + fault + " in " + verdict);
   }
 }
