@@ -1,5 +1,9 @@
 package dev.shipgate.producer.target;
 
+import static dev.shipgate.producer.target.AdapterSupport.describe;
+import static dev.shipgate.producer.target.AdapterSupport.elapsed;
+import static dev.shipgate.producer.target.AdapterSupport.errorText;
+
 import dev.shipgate.producer.settings.Settings;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -263,27 +267,7 @@ public final class EtcdAdapter implements TargetAdapter {
     return new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
   }
 
-  /** The gateway's error JSON ({"error": ..., "message": ..., "code": n}) or the raw body. */
-  private static String errorText(String body) {
-    try {
-      JsonNode n = JSON.readTree(body);
-      String text = n.path("error").asText(n.path("message").asText(""));
-      if (!text.isEmpty()) {
-        return text;
-      }
-    } catch (IOException ignored) {
-      // not JSON: report the body itself
-    }
-    return body == null || body.isBlank() ? "(empty body)" : body.strip();
-  }
 
-  private static String describe(Exception e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
-  private static long elapsed(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1_000_000;
-  }
 
   private static final class ReadFailure extends Exception {
     ReadFailure(String message) {

@@ -1,5 +1,8 @@
 package dev.shipgate.producer.target;
 
+import static dev.shipgate.producer.target.AdapterSupport.describe;
+import static dev.shipgate.producer.target.AdapterSupport.elapsed;
+
 import dev.shipgate.producer.settings.Settings;
 import dev.shipgate.events.WriteOutcome;
 import dev.shipgate.producer.remote.Node;
@@ -265,13 +268,5 @@ public final class RedisAdapter implements TargetAdapter {
 
   private static String text(Object reply) {
     return reply instanceof RespConnection.ErrorReply err ? err.message() : String.valueOf(reply);
-  }
-
-  private static String describe(Exception e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-  }
-
-  private static long elapsed(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1_000_000;
   }
 }
