@@ -66,7 +66,10 @@ class RedisAdapterIT {
 
   private boolean replicasOnline() {
     try (RespConnection c = RespConnection.open("127.0.0.11", nodes.get(0).clientPort(), T)) {
-      return String.valueOf(c.call(T, "INFO", "replication")).contains("connected_slaves:2");
+      // connected is not enough: WAIT only counts replicas that finished the initial sync
+      String info = String.valueOf(c.call(T, "INFO", "replication"));
+      return info.contains("connected_slaves:2")
+          && info.split("state=online", -1).length - 1 == 2;
     } catch (java.io.IOException e) {
       return false;
     }
