@@ -169,6 +169,11 @@ public final class CampaignVerdictTopology {
         PhaseVerdict whole = byKey.get(Keys.phase(campaign, phase));
         Verdict v = whole == null ? (aborted ? Verdict.INCOMPLETE : Verdict.NOT_RUN)
             : whole.getVerdict();
+        // a phase still missing evidence when the campaign was aborted was cut short
+        boolean cutShort = aborted && whole != null && v == Verdict.NOT_RUN;
+        if (cutShort) {
+          v = Verdict.INCOMPLETE;
+        }
         verdicts.add(v);
         if (whole == null) {
           reasons.add("phase " + phase + ": " + (aborted ? "no verdict, " + abortNote
@@ -176,6 +181,9 @@ public final class CampaignVerdictTopology {
         } else {
           for (String r : whole.getReasons()) {
             reasons.add("phase " + phase + ": " + r);
+          }
+          if (cutShort) {
+            reasons.add("phase " + phase + ": " + abortNote);
           }
         }
         if (phase == 1 && !config.getNodes().isEmpty()) {
@@ -192,11 +200,15 @@ public final class CampaignVerdictTopology {
                 .build());
           }
         } else {
+          List<String> phaseReasons = new ArrayList<>(whole != null ? whole.getReasons()
+              : List.of(aborted ? abortNote : "not run"));
+          if (cutShort) {
+            phaseReasons.add(abortNote);
+          }
           summaries.add(PhaseSummary.newBuilder()
               .setPhase(phase)
               .setVerdict(v)
-              .setReasons(whole != null ? whole.getReasons()
-                  : List.of(aborted ? abortNote : "not run"))
+              .setReasons(phaseReasons)
               .build());
         }
       }

@@ -4,6 +4,7 @@ import static dev.shipgate.streams.Events.check;
 import static dev.shipgate.streams.Events.config;
 import static dev.shipgate.streams.Events.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.shipgate.events.NodeObservation;
@@ -110,6 +111,25 @@ class PhaseVerdictTopologyTest {
       assertEquals(List.of("phase 2: no verdict, campaign aborted: operator stopped the run",
           "phase 3: no verdict, campaign aborted: operator stopped the run"), v.getReasons());
       assertEquals("2026-04-20T10:01:00Z", v.getCompletedAt());
+    }
+  }
+
+  @Test
+  void shouldMakeAPhaseCutShortByAnAbortIncompleteNotNotRun() throws Exception {
+    try (Harness h = new Harness()) {
+      h.send(started(C, config(List.of(4), List.of("partition_minority", "drop_random_acks"))
+          .build()));
+      h.send(Events.cycleTally(C, "partition_minority", 1, 100, 100, 0, 0));
+      h.send(Events.observation(C, "partition_minority", 1, "100", "100", "100"));
+      h.send(Events.aborted(C, "interrupted (SIGINT/SIGTERM)"));
+      CampaignVerdict v = h.campaigns().get(C);
+      assertEquals(CampaignState.ABORTED, v.getState());
+      assertEquals(Verdict.NOT_RUN, h.phases().get(C + "/4").getVerdict(),
+          "the phase on its own: one class measured, one never run");
+      assertEquals(Verdict.INCOMPLETE, v.getPhases().get(0).getVerdict());
+      assertEquals(Verdict.INCOMPLETE, v.getVerdict());
+      assertTrue(v.getReasons().contains("phase 4: campaign aborted: interrupted (SIGINT/SIGTERM)"),
+          v.getReasons().toString());
     }
   }
 }
