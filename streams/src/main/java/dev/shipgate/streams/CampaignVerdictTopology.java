@@ -38,8 +38,9 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The campaign verdict under the strict rule: PASS only when every phase in
- * {@code config.phases_enabled} is PASS. A phase without a verdict is NOT_RUN (INCOMPLETE once the
- * campaign was ABORTED); without a STARTED event the campaign is never PASS. Emits the verdict with
+ * {@code config.phases_enabled} is PASS. A phase without a verdict is NOT_RUN; once the campaign
+ * was ABORTED, a phase without a verdict, NOT_RUN or INCONCLUSIVE was cut short and is INCOMPLETE,
+ * and the campaign is at best INCOMPLETE. Without a STARTED event the campaign is never PASS. Emits the verdict with
  * the seed-shaped campaign-summary.json whenever it changes, and a
  * {@link AlertKind#VERDICT_CHANGED} alert when the verdict itself flips.
  */
@@ -169,8 +170,10 @@ public final class CampaignVerdictTopology {
         PhaseVerdict whole = byKey.get(Keys.phase(campaign, phase));
         Verdict v = whole == null ? (aborted ? Verdict.INCOMPLETE : Verdict.NOT_RUN)
             : whole.getVerdict();
-        // a phase still missing evidence when the campaign was aborted was cut short
-        boolean cutShort = aborted && whole != null && v == Verdict.NOT_RUN;
+        // a phase whose evidence is missing or too thin when the campaign was aborted was cut
+        // short: INCOMPLETE, not NOT_RUN or INCONCLUSIVE
+        boolean cutShort = aborted && whole != null
+            && (v == Verdict.NOT_RUN || v == Verdict.INCONCLUSIVE);
         if (cutShort) {
           v = Verdict.INCOMPLETE;
         }
@@ -215,6 +218,13 @@ public final class CampaignVerdictTopology {
       if (config.getPhasesEnabled().isEmpty()) {
         verdicts.add(Verdict.NOT_RUN);
         reasons.add("no phases enabled");
+      }
+    }
+    if (aborted) {
+      // an aborted campaign did not run what it was configured to run: never PASS
+      verdicts.add(Verdict.INCOMPLETE);
+      if (reasons.isEmpty()) {
+        reasons.add(abortNote);
       }
     }
     Verdict verdict = Verdicts.worst(verdicts);

@@ -132,4 +132,19 @@ class PhaseVerdictTopologyTest {
           v.getReasons().toString());
     }
   }
+
+  @Test
+  void shouldNeverPassAnAbortedCampaignAndTurnThinEvidenceIntoIncomplete() throws Exception {
+    try (Harness h = new Harness()) {
+      h.send(started(C, config(List.of(4), List.of("partition_minority")).build()));
+      h.send(Events.cycleTally(C, "partition_minority", 1, 100, 100, 0, 0));
+      h.send(Events.observation(C, "partition_minority", 1, "100", "100", "100"));
+      assertEquals(Verdict.INCONCLUSIVE, h.phases().get(C + "/4").getVerdict());
+      h.send(Events.aborted(C, "interrupted"));
+      CampaignVerdict v = h.campaigns().get(C);
+      assertEquals(Verdict.INCOMPLETE, v.getPhases().get(0).getVerdict());
+      assertEquals(Verdict.INCOMPLETE, v.getVerdict());
+      assertFalse(v.getOverallPass());
+    }
+  }
 }
