@@ -66,10 +66,16 @@ class RedisAdapterIT {
 
   private boolean replicasOnline() {
     try (RespConnection c = RespConnection.open("127.0.0.11", nodes.get(0).clientPort(), T)) {
-      // connected is not enough: WAIT only counts replicas that finished the initial sync
+      // connected is not enough: WAIT only counts replicas that finished the initial sync and
+      // acknowledge the replication stream, so readiness is a write both replicas acknowledged
       String info = String.valueOf(c.call(T, "INFO", "replication"));
-      return info.contains("connected_slaves:2")
-          && info.split("state=online", -1).length - 1 == 2;
+      if (!info.contains("connected_slaves:2")
+          || info.split("state=online", -1).length - 1 != 2) {
+        return false;
+      }
+      c.call(T, "SET", "readiness-probe", "1");
+      Object acked = c.call(Duration.ofSeconds(3), "WAIT", "2", "2000");
+      return acked instanceof Long n && n == 2;
     } catch (java.io.IOException e) {
       return false;
     }
