@@ -18,7 +18,6 @@ import dev.shipgate.producer.publish.KafkaEventPublisher;
 import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.schemas.CampaignIds;
-import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.RestSchemaRegistry;
 import dev.shipgate.schemas.registry.SchemaRegistry;
 import dev.shipgate.sink.ArtifactSink;
@@ -203,11 +202,7 @@ public final class DemoCommand implements Callable<Integer> {
           runLiveCampaign(id, bootstrap, registry);
         }
         long ts = System.nanoTime();
-        List<String> sources = List.of(Topics.CAMPAIGNS.name(), Topics.WRITES.name(),
-            Topics.FAULTS.name(), Topics.OBSERVATIONS.name(), Topics.CHECKS.name(),
-            Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name());
-        StreamsProgress.awaitCaughtUp(client, applicationId, sources,
-            List.of(Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name()), timeout);
+        StreamsProgress.awaitCaughtUp(client, applicationId, timeout);
         System.out.printf("streams: caught up with every event %d ms after the last was published%n",
             (System.nanoTime() - ts) / 1_000_000);
       }

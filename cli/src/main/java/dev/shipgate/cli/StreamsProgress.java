@@ -1,5 +1,6 @@
 package dev.shipgate.cli;
 
+import dev.shipgate.streams.ShipgateTopology;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -20,12 +21,19 @@ import org.apache.kafka.common.TopicPartition;
 final class StreamsProgress {
   private StreamsProgress() {}
 
+  /** Waits for the shipgate Streams application {@code groupId} on all its source topics. */
+  static void awaitCaughtUp(Properties client, String groupId, Duration timeout)
+      throws InterruptedException {
+    awaitCaughtUp(client, groupId, ShipgateTopology.SOURCE_TOPICS,
+        ShipgateTopology.READ_BACK_TOPICS, timeout);
+  }
+
   /**
    * @param topics the application's source topics
    * @param transactional those of them written by transactional producers (Streams outputs read
    *     back): their end offset includes a commit marker no consumer ever sees
    */
-  static void awaitCaughtUp(Properties client, String groupId, Collection<String> topics,
+  private static void awaitCaughtUp(Properties client, String groupId, Collection<String> topics,
       Collection<String> transactional, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     int quiet = 0;

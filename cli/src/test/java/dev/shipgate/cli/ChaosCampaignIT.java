@@ -409,11 +409,7 @@ class ChaosCampaignIT {
    * verdict is written under {@code runs/}.
    */
   static CampaignVerdict judge(String id) throws Exception {
-    StreamsProgress.awaitCaughtUp(client(), STREAMS_APP,
-        List.of(Topics.CAMPAIGNS.name(), Topics.WRITES.name(), Topics.FAULTS.name(),
-            Topics.OBSERVATIONS.name(), Topics.CHECKS.name(), Topics.FAULT_BOUNDS.name(),
-            Topics.PHASE_VERDICTS.name()),
-        List.of(Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name()), Duration.ofSeconds(90));
+    StreamsProgress.awaitCaughtUp(client(), STREAMS_APP, Duration.ofSeconds(90));
     Properties sinkProps = client();
     sinkProps.put("group.id", "it-chaos-sink-" + id);
     try (ArtifactSink sink = new ArtifactSink(sinkProps, registry, WORK.resolve("runs"))) {

@@ -6,6 +6,7 @@ import dev.shipgate.schemas.registry.SchemaRegistry;
 import dev.shipgate.results.Alert;
 import dev.shipgate.results.DeadLetter;
 import org.apache.avro.specific.SpecificRecord;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -38,6 +39,18 @@ public final class ShipgateTopology {
   public static void build(StreamsBuilder builder, SchemaRegistry registry) {
     build(builder, registry, DEFAULT_APPLICATION_ID);
   }
+
+  /**
+   * The topics the application reads back from its own (transactional) output: their end offsets
+   * include commit markers no consumer sees.
+   */
+  public static final List<String> READ_BACK_TOPICS =
+      List.of(Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name());
+
+  /** Every topic the application consumes: the inputs, then {@link #READ_BACK_TOPICS}. */
+  public static final List<String> SOURCE_TOPICS = List.of(Topics.CAMPAIGNS.name(),
+      Topics.WRITES.name(), Topics.FAULTS.name(), Topics.OBSERVATIONS.name(),
+      Topics.CHECKS.name(), Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name());
 
   /**
    * Builds the topology into {@code builder}.

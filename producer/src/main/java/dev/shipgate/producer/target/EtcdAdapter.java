@@ -78,7 +78,8 @@ public final class EtcdAdapter implements TargetAdapter {
   /** Settings: {@code write_timeout_ms} (default 2000), {@code read_timeout_ms} (default 1000). */
   public static EtcdAdapter fromSettings(Map<String, String> settings) {
     Settings s = new Settings("etcd", settings);
-    return new EtcdAdapter(s.positiveMillis("write_timeout_ms", Duration.ofMillis(2000)), s.positiveMillis("read_timeout_ms", Duration.ofMillis(1000)));
+    return new EtcdAdapter(s.positiveMillis("write_timeout_ms", Duration.ofMillis(2000)),
+        s.positiveMillis("read_timeout_ms", Duration.ofMillis(1000)));
   }
 
   @Override
