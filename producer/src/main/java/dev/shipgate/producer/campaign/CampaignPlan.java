@@ -182,6 +182,8 @@ public final class CampaignPlan {
         }
         if (n.startCommand() != null && c.command().contains(n.startCommand())) {
           restarted.add(n.name());
+        } else if (c.command().startsWith("kill -STOP")) {
+          stdout = "T\n"; // the probes' stop, as it reads when it works
         } else if (n.pidFile() != null && c.command().contains(n.pidFile())) {
           stdout = pid(n, restarted.contains(n.name())) + "\n";
         } else if (c.command().startsWith("id -u")) {

@@ -18,6 +18,9 @@ import org.slf4j.LoggerFactory;
 public final class ProcessControl {
   private static final Logger log = LoggerFactory.getLogger(ProcessControl.class);
 
+  private static final int STOP_CHECKS = 20;
+  private static final long STOP_CHECK_INTERVAL_MS = 100;
+
   private final CommandRunner runner;
   private final Duration timeout;
 
@@ -36,12 +39,22 @@ public final class ProcessControl {
     try {
       CommandResult r = runner.run(node, command, timeout);
       String state = r.stdout().strip();
+      // a multi-threaded process (etcd) takes a moment to reach T after SIGSTOP: read it again
+      for (int i = 1; r.ok() && i < STOP_CHECKS && !state.startsWith("T"); i++) {
+        sleep(STOP_CHECK_INTERVAL_MS);
+        state = runner.run(node, stateCommand(node), timeout).stdout().strip();
+      }
       if (r.ok() && state.startsWith("T")) {
         return new FaultResult(FaultAction.INJECTED, node.name(), "SIGSTOP", command,
             r.exitStatus(), "process state " + state, null);
       }
+      if (r.ok()) {
+        // never leave a half-applied stop behind: the caller only resumes what was stopped
+        runner.run(node, resumeCommand(node), timeout);
+      }
       return FaultResult.notApplied(node.name(), "SIGSTOP", command, r.exitStatus(),
-          "process not stopped: " + r.summary());
+          "process not stopped: " + (r.ok() ? "state " + (state.isEmpty() ? "unknown" : state)
+              + " after " + STOP_CHECKS + " reads" : r.summary()));
     } catch (RemoteException e) {
       return FaultResult.notApplied(node.name(), "SIGSTOP", command, null,
           "command failed: " + e.getMessage());
@@ -82,6 +95,18 @@ public final class ProcessControl {
   static String stopCommand(Node node) {
     String pid = "\"$(cat " + quote(node.pidFile()) + ")\"";
     return "kill -STOP " + pid + " && ps -o stat= -p " + pid;
+  }
+
+  static String stateCommand(Node node) {
+    return "ps -o stat= -p \"$(cat " + quote(node.pidFile()) + ")\"";
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   static String resumeCommand(Node node) {
