@@ -76,9 +76,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 class ChaosCampaignIT {
   static final Path WORK = Path.of("target", "it-chaos").toAbsolutePath();
   static final Path FIGURES = Path.of("target", "e2e-figures.txt");
-  static final int KAFKA_PORT = 59092;
-  static final int CONTROLLER_PORT = 59093;
-  static final int REGISTRY_PORT = 58081;
+  static final int KAFKA_PORT = 25092;
+  static final int CONTROLLER_PORT = 25093;
+  static final int REGISTRY_PORT = 25081;
   static final int ETCD_SSH_PORT = 2422;
   static final int ETCD_CLIENT_PORT = 22379;
   static final int ETCD_PEER_PORT = 22380;

@@ -33,8 +33,8 @@ class DemoIT {
   @Test
   void shouldEndInTheSamplesVerdictAndARunPage() throws Exception {
     ReferenceRunsIT.deleteRecursively(WORK);
-    StackConfig config = StackConfig.forTests(WORK.resolve("stack").toAbsolutePath(), 49092,
-        49093, 48081);
+    StackConfig config = StackConfig.forTests(WORK.resolve("stack").toAbsolutePath(), 23092,
+        23093, 23081);
     stack = new LocalStack(config);
     DemoCommand demo = new DemoCommand();
     demo.stackConfig = config;

@@ -57,9 +57,9 @@ class ReferenceRunsIT {
   static final Path REFERENCE = Path.of(System.getProperty("shipgate.reference",
       "../testdata/reference-runs"));
   static final Path WORK = Path.of("target", "it-reference-runs");
-  static final int KAFKA_PORT = 39092;
-  static final int CONTROLLER_PORT = 39093;
-  static final int REGISTRY_PORT = 38081;
+  static final int KAFKA_PORT = 24092;
+  static final int CONTROLLER_PORT = 24093;
+  static final int REGISTRY_PORT = 24081;
 
   /**
    * The only differences allowed, file → JSON pointers. Each is a place where the original was

@@ -5,6 +5,7 @@ import dev.shipgate.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -93,11 +94,11 @@ public final class LocalStack {
     for (String name : SERVICES) {
       if (!running.containsKey(name)) {
         for (int port : ports(name)) {
-          if (portOpen(port)) {
+          if (!bindable(port)) {
             throw new StackException("port " + config.host() + ":" + port + " (" + name
                 + ") is already in use by a process that is not this stack's (this stack's data dir is "
                 + config.dataDir() + "; no live process in " + pidFile(name)
-                + "). Stop it, or use other ports.");
+                + "). Stop it, or use other ports." + ephemeralHint(port));
           }
         }
       }
@@ -615,6 +616,36 @@ public final class LocalStack {
       return false;
     } catch (ExecutionException e) {
       return !h.isAlive();
+    }
+  }
+
+  /**
+   * Whether a listener could bind the port now. A connect probe is not enough: the local end of an
+   * outgoing connection (any client on this host, in the kernel's ephemeral range) holds the port
+   * without listening on it, and the broker then fails to bind.
+   */
+  private boolean bindable(int port) {
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(config.host(), port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** A hint when the port lies in the range the kernel hands out to outgoing connections. */
+  static String ephemeralHint(int port) {
+    try {
+      String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+          .get(0).trim().split("\\s+");
+      int lo = Integer.parseInt(range[0]);
+      int hi = Integer.parseInt(range[1]);
+      return port >= lo && port <= hi ? " Port " + port + " is in the kernel's ephemeral range "
+          + lo + "-" + hi + ", where any outgoing connection may hold it; prefer a port below "
+          + lo + "." : "";
+    } catch (IOException | RuntimeException e) {
+      return "";
     }
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -78,6 +79,41 @@ class LocalStackTest {
       assertTrue(e.getMessage().contains(String.valueOf(port)), e.getMessage());
       assertFalse(Files.exists(stack.pidFile(LocalStack.KAFKA)));
     }
+  }
+
+  @Test
+  void upRefusesAPortHeldByAnOutgoingConnection() throws Exception {
+    Path home = tmp.resolve("home");
+    for (Path p : List.of(home.resolve("broker/target/broker.classpath"),
+        home.resolve("broker/target/broker-log4j2.properties"),
+        home.resolve("registry/target/quarkus-app/quarkus-run.jar"))) {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, "");
+    }
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    try (ServerSocket listener = new ServerSocket(0, 1, loopback);
+        Socket client = new Socket()) {
+      client.bind(new InetSocketAddress(loopback, 0));
+      client.connect(listener.getLocalSocketAddress());
+      try (Socket accepted = listener.accept()) {
+        // nothing listens on the client's port: only the connection's local end holds it
+        int port = client.getLocalPort();
+        LocalStack stack = new LocalStack(config(home, port, 39093, 38081));
+        StackException e = assertThrows(StackException.class, stack::up);
+        assertTrue(e.getMessage().contains("127.0.0.1:" + port + " (kafka)"), e.getMessage());
+        assertFalse(Files.exists(stack.pidFile(LocalStack.KAFKA)));
+      }
+    }
+  }
+
+  @Test
+  void ephemeralHintNamesTheKernelRange() throws Exception {
+    String[] range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range"))
+        .get(0).trim().split("\\s+");
+    int lo = Integer.parseInt(range[0]);
+    assertTrue(LocalStack.ephemeralHint(lo).contains("ephemeral range " + lo + "-" + range[1]),
+        LocalStack.ephemeralHint(lo));
+    assertEquals("", LocalStack.ephemeralHint(lo - 1));
   }
 
   @Test
