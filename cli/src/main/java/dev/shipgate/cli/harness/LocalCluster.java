@@ -17,8 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +30,8 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +44,10 @@ import org.slf4j.LoggerFactory;
  *   <li>its own OpenSSH daemon (Debian {@code /usr/sbin/sshd}, as root) on {@code <address>:<sshPort>},
  *       its own ed25519 host key, and an authorized_keys holding a client key the harness generates;
  *       a known_hosts file with every host key is written for strict host key checking;
- *   <li>its own OS user ({@code sg-node-a}...) that the target process runs as, so partitions can
- *       match packets by owner (on loopback every connection leaves from 127.0.0.1);
+ *   <li>its own OS user ({@code sg-<6 hex digits of the directory's hash>-a}...) that the target
+ *       process runs as, so partitions can match packets by owner (on loopback every connection
+ *       leaves from 127.0.0.1); the users are the cluster's own, so two clusters under different
+ *       directories (a developer's and a test's) never share one, nor each other's partitions;
  *   <li>the target: an etcd member, or a Redis primary (a) / replica (b, c), started fully detached
  *       by {@link Node#startCommand()}, which also writes {@link Node#pidFile()}.
  * </ul>
@@ -61,7 +68,8 @@ public final class LocalCluster implements AutoCloseable {
   public static final List<String> NAMES = List.of("a", "b", "c");
   public static final List<String> ADDRESSES = List.of("127.0.0.11", "127.0.0.12", "127.0.0.13");
   public static final int DEFAULT_SSH_PORT = 2222;
-  public static final String USER_PREFIX = "sg-node-";
+  /** The node users' prefix in state files written before it depended on the directory. */
+  static final String LEGACY_USER_PREFIX = "sg-node-";
 
   static final String STATE_FILE = "cluster.properties";
   static final String SSHD = "/usr/sbin/sshd";
@@ -80,6 +88,7 @@ public final class LocalCluster implements AutoCloseable {
   private final int sshPort;
   private final int clientPort;
   private final int peerPort;
+  private final String userPrefix;
   private final List<Node> nodes;
   private final Set<String> createdUsers;
   private final List<UserIds> userIds;
@@ -89,7 +98,8 @@ public final class LocalCluster implements AutoCloseable {
   private boolean closed;
 
   private LocalCluster(Path dir, Target target, int sshPort, int clientPort, int peerPort,
-      List<Node> nodes, Set<String> createdUsers, List<UserIds> userIds) {
+      String userPrefix, List<Node> nodes, Set<String> createdUsers, List<UserIds> userIds) {
+    this.userPrefix = userPrefix;
     this.userIds = new ArrayList<>(userIds);
     this.dir = dir;
     this.target = target;
@@ -142,6 +152,7 @@ public final class LocalCluster implements AutoCloseable {
     Path root = dir.toAbsolutePath().normalize();
     preflight(root, target, sshPort, clientPort, peerPort);
     Set<String> created = new LinkedHashSet<>(readState(root).map(p -> users(p)).orElse(List.of()));
+    String prefix = userPrefix(root);
     LocalCluster cluster = null;
     try {
       mkdirs(root);
@@ -149,15 +160,16 @@ public final class LocalCluster implements AutoCloseable {
       mkdirs(Path.of("/run/sshd"));
       List<UserIds> ids = new ArrayList<>();
       for (String name : NAMES) {
-        ids.add(ensureUser(USER_PREFIX + name, created));
-        writeState(root, target, sshPort, clientPort, peerPort, created, false);
+        ids.add(ensureUser(prefix + name, created));
+        writeState(root, target, sshPort, clientPort, peerPort, prefix, created, false);
       }
       List<Node> nodes = new ArrayList<>();
       for (int i = 0; i < NAMES.size(); i++) {
-        nodes.add(node(root, target, sshPort, clientPort, peerPort, i, ids.get(i)));
+        nodes.add(node(root, target, sshPort, clientPort, peerPort, prefix, i, ids.get(i)));
       }
-      cluster = new LocalCluster(root, target, sshPort, clientPort, peerPort, nodes, created, ids);
-      writeState(root, target, sshPort, clientPort, peerPort, created, false);
+      cluster = new LocalCluster(root, target, sshPort, clientPort, peerPort, prefix, nodes,
+          created, ids);
+      writeState(root, target, sshPort, clientPort, peerPort, prefix, created, false);
       cluster.prepareSsh();
       cluster.prepareTargets(ids);
       for (Node n : nodes) {
@@ -178,7 +190,7 @@ public final class LocalCluster implements AutoCloseable {
           cluster.close();
         } else {
           deleteUsers(created);
-          writeState(root, target, sshPort, clientPort, peerPort, created, true);
+          writeState(root, target, sshPort, clientPort, peerPort, prefix, created, true);
         }
       } catch (RuntimeException ce) {
         e.addSuppressed(ce);
@@ -210,14 +222,16 @@ public final class LocalCluster implements AutoCloseable {
         String.valueOf(target.clientPort())));
     int peerPort = Integer.parseInt(p.getProperty("peer.port", String.valueOf(target.peerPort())));
     Set<String> created = new LinkedHashSet<>(users(p));
+    // state files written before the users depended on the directory name them sg-node-*
+    String prefix = p.getProperty("user.prefix", LEGACY_USER_PREFIX);
     List<Node> nodes = new ArrayList<>();
     List<UserIds> ids = new ArrayList<>();
     for (int i = 0; i < NAMES.size(); i++) {
-      ids.add(lookupUser(USER_PREFIX + NAMES.get(i)).orElse(null));
-      nodes.add(node(root, target, sshPort, clientPort, peerPort, i, ids.get(i)));
+      ids.add(lookupUser(prefix + NAMES.get(i)).orElse(null));
+      nodes.add(node(root, target, sshPort, clientPort, peerPort, prefix, i, ids.get(i)));
     }
-    LocalCluster c = new LocalCluster(root, target, sshPort, clientPort, peerPort, nodes, created,
-        ids);
+    LocalCluster c = new LocalCluster(root, target, sshPort, clientPort, peerPort, prefix, nodes,
+        created, ids);
     c.closed = Boolean.parseBoolean(p.getProperty("closed", "false"));
     return Optional.of(c);
   }
@@ -251,6 +265,22 @@ public final class LocalCluster implements AutoCloseable {
 
   public Path dir() {
     return dir;
+  }
+
+  /**
+   * The target's version as its binary reports it ({@code etcd --version}: "etcd Version: 3.4.23";
+   * {@code redis-server --version}: "Redis server v=7.0.15 ..."), or empty when it cannot be read.
+   */
+  public Optional<String> targetVersion() {
+    String binary = target == Target.ETCD ? ETCD : REDIS;
+    CommandOutput r = run(List.of(binary, "--version"), COMMAND_TIMEOUT);
+    return r.exit() == 0 ? parseVersion(target, r.output()) : Optional.empty();
+  }
+
+  static Optional<String> parseVersion(Target target, String output) {
+    Matcher m = Pattern.compile(target == Target.ETCD
+        ? "(?m)^etcd Version:\\s*(\\S+)" : "Redis server v=(\\S+)").matcher(output);
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   public Target target() {
@@ -447,7 +477,7 @@ public final class LocalCluster implements AutoCloseable {
     }
     deleteUsers(createdUsers);
     createdUsers.clear();
-    writeState(dir, target, sshPort, clientPort, peerPort, createdUsers, true);
+    writeState(dir, target, sshPort, clientPort, peerPort, userPrefix, createdUsers, true);
     closed = true;
     log.info("local cluster under {} stopped", dir);
   }
@@ -496,11 +526,11 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private static Node node(Path root, Target target, int sshPort, int clientPort, int peerPort,
-      int i, UserIds ids) {
+      String userPrefix, int i, UserIds ids) {
     String name = NAMES.get(i);
     Path nd = nodeDir(root, name);
     String pidFile = nd.resolve("target.pid").toString();
-    String user = USER_PREFIX + name;
+    String user = userPrefix + name;
     String start = ids == null ? null : startCommand(root, target, clientPort, peerPort, i, ids);
     return new Node(name, i, ADDRESSES.get(i), sshPort, "root", root.resolve(CLIENT_KEY),
         root.resolve("known_hosts"), clientPort, peerPort, pidFile, start, user);
@@ -900,6 +930,21 @@ public final class LocalCluster implements AutoCloseable {
   // users
   // ---------------------------------------------------------------------------------------------
 
+  /**
+   * The node users' prefix for a cluster under {@code root}: {@code sg-} and the first 6 hex digits
+   * of the SHA-256 of the absolute path, so each directory has its own users ({@code sg-1a2b3c-a},
+   * 11 characters, well inside useradd's 32).
+   */
+  static String userPrefix(Path root) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256")
+          .digest(root.toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+      return "sg-" + HexFormat.of().formatHex(h, 0, 3) + "-";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
   record UserIds(long uid, long gid) {}
 
   private static Optional<UserIds> lookupUser(String user) {
@@ -975,12 +1020,13 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private static void writeState(Path root, Target target, int sshPort, int clientPort,
-      int peerPort, Set<String> created, boolean closed) {
+      int peerPort, String userPrefix, Set<String> created, boolean closed) {
     Properties p = new Properties();
     p.setProperty("target", target.name().toLowerCase(Locale.ROOT));
     p.setProperty("ssh.port", String.valueOf(sshPort));
     p.setProperty("client.port", String.valueOf(clientPort));
     p.setProperty("peer.port", String.valueOf(peerPort));
+    p.setProperty("user.prefix", userPrefix);
     p.setProperty("created.users", String.join(",", created));
     p.setProperty("closed", String.valueOf(closed));
     Path tmp = root.resolve(STATE_FILE + ".tmp");

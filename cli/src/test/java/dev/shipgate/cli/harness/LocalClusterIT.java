@@ -37,7 +37,12 @@ import org.junit.jupiter.api.io.TempDir;
  * trace.
  */
 class LocalClusterIT {
-  private static final int SSH_PORT = 2222;
+  // not the defaults (ssh 2222, etcd 2379/2380, Redis 6379), so a developer's cluster (the demo's)
+  // may run meanwhile; below the kernel's ephemeral range (32768-)
+  private static final int SSH_PORT = 2522;
+  private static final int ETCD_CLIENT = 23379;
+  private static final int ETCD_PEER = 23380;
+  private static final int REDIS = 23679;
 
   @TempDir
   Path dir;
@@ -54,7 +59,7 @@ class LocalClusterIT {
   @Test
   void etcdClusterRunsEachMemberAsItsOwnUserAndRestartsAKilledMemberOverSsh() throws Exception {
     long t0 = System.nanoTime();
-    cluster = LocalCluster.start(dir, Target.ETCD, SSH_PORT);
+    cluster = LocalCluster.start(dir, Target.ETCD, SSH_PORT, ETCD_CLIENT, ETCD_PEER);
     long startMs = (System.nanoTime() - t0) / 1_000_000;
     System.out.println("etcd cluster with sshds started in " + startMs + " ms");
     List<Node> nodes = cluster.nodes();
@@ -65,13 +70,13 @@ class LocalClusterIT {
     List<Long> pids = new ArrayList<>();
     for (Node n : nodes) {
       assertEquals("root", n.user());
-      assertEquals(2379, n.clientPort());
-      assertEquals(2380, n.peerPort());
+      assertEquals(ETCD_CLIENT, n.clientPort());
+      assertEquals(ETCD_PEER, n.peerPort());
       long pid = Long.parseLong(ssh(n, "cat " + n.pidFile()).trim());
       pids.add(pid);
-      assertEquals("sg-node-" + n.name(), ssh(n, "ps -o user= -p " + pid).trim(),
+      assertEquals(n.processUser(), ssh(n, "ps -o user= -p " + pid).trim(),
           "etcd member " + n.name() + " runs as its node's user");
-      assertEquals("sg-node-" + n.name(), n.processUser());
+      assertEquals(LocalCluster.userPrefix(dir) + n.name(), n.processUser());
     }
 
     // one cluster of three members with exactly one leader
@@ -100,16 +105,16 @@ class LocalClusterIT {
     ssh(b, b.startCommand());
     long newPid = Long.parseLong(ssh(b, "cat " + b.pidFile()).trim());
     assertNotEquals(oldPid, newPid);
-    assertEquals("sg-node-b", ssh(b, "ps -o user= -p " + newPid).trim());
+    assertEquals(b.processUser(), ssh(b, "ps -o user= -p " + newPid).trim());
     cluster.awaitHealthy(Duration.ofSeconds(10));
     assertTrue(cluster.healthy(b));
 
     // owner + comment matches work on this iptables; flushing deletes only this campaign's rules
     String campaign = "it-" + System.nanoTime();
     String other = "other-" + System.nanoTime();
-    List<String> mine = List.of("-m", "owner", "--uid-owner", "sg-node-a", "-d", "127.0.0.12",
+    List<String> mine = List.of("-m", "owner", "--uid-owner", nodes.get(0).processUser(), "-d", "127.0.0.12",
         "-p", "tcp", "--dport", "9", "-m", "comment", "--comment", "shipgate:" + campaign, "-j", "DROP");
-    List<String> theirs = List.of("-m", "owner", "--uid-owner", "sg-node-a", "-d", "127.0.0.13",
+    List<String> theirs = List.of("-m", "owner", "--uid-owner", nodes.get(0).processUser(), "-d", "127.0.0.13",
         "-p", "tcp", "--dport", "9", "-m", "comment", "--comment", "shipgate:" + other, "-j", "DROP");
     iptables("-I", mine);
     iptables("-I", theirs);
@@ -140,13 +145,13 @@ class LocalClusterIT {
 
   @Test
   void redisPrimaryReplicatesToTwoReplicasAndAnEmptyRestartWipesEveryNode() throws Exception {
-    cluster = LocalCluster.start(dir, Target.REDIS, SSH_PORT);
+    cluster = LocalCluster.start(dir, Target.REDIS, SSH_PORT, REDIS, REDIS);
     System.out.println("redis cluster with sshds started in " + cluster.startMillis() + " ms");
     List<Node> nodes = cluster.nodes();
     for (Node n : nodes) {
-      assertEquals(6379, n.clientPort());
+      assertEquals(REDIS, n.clientPort());
       long pid = Long.parseLong(ssh(n, "cat " + n.pidFile()).trim());
-      assertEquals("sg-node-" + n.name(), ssh(n, "ps -o user= -p " + pid).trim());
+      assertEquals(LocalCluster.userPrefix(dir) + n.name(), ssh(n, "ps -o user= -p " + pid).trim());
     }
     Node a = cluster.primary();
     try (RespClient c = new RespClient(a.address(), a.clientPort(), Duration.ofSeconds(5))) {
@@ -225,7 +230,8 @@ class LocalClusterIT {
 
   private JsonNode etcdctl(String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints",
-        "http://127.0.0.11:2379,http://127.0.0.12:2379,http://127.0.0.13:2379", "-w", "json"));
+        "http://127.0.0.11:" + ETCD_CLIENT + ",http://127.0.0.12:" + ETCD_CLIENT
+            + ",http://127.0.0.13:" + ETCD_CLIENT, "-w", "json"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("ETCDCTL_API", "3");

@@ -2,9 +2,11 @@ package dev.shipgate.cli.harness;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The commands and files the harness writes, checked without starting anything. */
@@ -62,5 +64,25 @@ class LocalClusterTest {
     assertEquals("/a/b", LocalCluster.quote("/a/b"));
     assertEquals("''", LocalCluster.quote(""));
     assertEquals("'it'\\''s'", LocalCluster.quote("it's"));
+  }
+
+  @Test
+  void eachDirectoryHasItsOwnNodeUsers() {
+    String demo = LocalCluster.userPrefix(Path.of("/home/u/shipgate/.shipgate/cluster"));
+    String test = LocalCluster.userPrefix(Path.of("/tmp/junit123/cluster"));
+    assertTrue(demo.matches("sg-[0-9a-f]{6}-"), demo);
+    assertNotEquals(demo, test);
+    assertEquals(demo, LocalCluster.userPrefix(Path.of("/home/u/shipgate/.shipgate/./cluster")));
+    assertTrue((demo + "c").length() <= 32, "useradd's limit");
+  }
+
+  @Test
+  void readsTheVersionTheBinaryReports() {
+    assertEquals(Optional.of("3.4.23"), LocalCluster.parseVersion(Target.ETCD,
+        "etcd Version: 3.4.23\nGit SHA: Not provided (use ./build instead of go build)\n"
+            + "Go Version: go1.19.8\n"));
+    assertEquals(Optional.of("7.0.15"), LocalCluster.parseVersion(Target.REDIS,
+        "Redis server v=7.0.15 sha=00000000:0 malloc=jemalloc-5.3.0 bits=64 build=ae4d7c9\n"));
+    assertEquals(Optional.empty(), LocalCluster.parseVersion(Target.ETCD, "sh: etcd: not found"));
   }
 }
