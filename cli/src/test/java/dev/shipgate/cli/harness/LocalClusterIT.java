@@ -77,6 +77,8 @@ class LocalClusterIT {
       assertEquals(n.processUser(), ssh(n, "ps -o user= -p " + pid).trim(),
           "etcd member " + n.name() + " runs as its node's user");
       assertEquals(LocalCluster.userPrefix(dir) + n.name(), n.processUser());
+      // the shell sshd starts counts itself nested, so it skips root's ~/.bashrc
+      assertEquals("2", ssh(n, "echo $SHLVL").trim());
     }
 
     // one cluster of three members with exactly one leader

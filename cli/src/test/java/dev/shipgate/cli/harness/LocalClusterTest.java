@@ -43,7 +43,7 @@ class LocalClusterTest {
     for (String line : new String[] {"Port 2222", "ListenAddress 127.0.0.13",
         "HostKey /h/c/ssh_host_ed25519_key", "AuthorizedKeysFile /h/authorized_keys",
         "PidFile /h/c/sshd.pid", "PermitRootLogin prohibit-password",
-        "PasswordAuthentication no", "UsePAM no", "StrictModes no"}) {
+        "PasswordAuthentication no", "UsePAM no", "StrictModes no", "SetEnv SHLVL=1"}) {
       assertTrue(cfg.lines().anyMatch(line::equals), "missing '" + line + "' in\n" + cfg);
     }
   }
