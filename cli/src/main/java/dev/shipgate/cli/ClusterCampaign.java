@@ -27,8 +27,10 @@ final class ClusterCampaign {
         .append("\n# Run it with: ./shipgate run ").append(cluster.dir().resolve("campaign.yaml"))
         .append('\n');
     y.append("campaign_id: ").append(campaignId).append('\n');
-    y.append("target:\n  name: ").append(adapter).append("\n  version: local\n  adapter: ")
-        .append(adapter).append("\n  settings: {}\n");
+    // the version the node binary reports (the harness runs the machine's own etcd/redis-server)
+    y.append("target:\n  name: ").append(adapter).append('\n');
+    cluster.targetVersion().ifPresent(v -> y.append("  version: ").append(quote(v)).append('\n'));
+    y.append("  adapter: ").append(adapter).append("\n  settings: {}\n");
     y.append("nodes:\n");
     for (Node n : cluster.nodes()) {
       y.append("  - name: ").append(n.name()).append('\n')

@@ -228,8 +228,10 @@ public final class DemoCommand implements Callable<Integer> {
       System.out.println("run page: " + home.relativize(runs.toAbsolutePath().normalize()
           .resolve(id).resolve("index.html")) + "   (all runs: "
           + home.relativize(runs.toAbsolutePath().normalize().resolve("index.html")) + ")");
-      System.out.printf("demo finished in %.1f s; the stack keeps running (./shipgate stack down"
-          + " stops it)%n", (System.nanoTime() - t0) / 1e9);
+      System.out.printf("demo finished in %.1f s; %s%n", (System.nanoTime() - t0) / 1e9,
+          importSample ? "the stack keeps running (./shipgate stack down stops it)"
+              : "the stack and the cluster keep running (./shipgate stack down and"
+              + " ./shipgate cluster down stop them)");
       return code;
     }
   }

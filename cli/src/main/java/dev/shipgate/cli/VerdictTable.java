@@ -13,9 +13,15 @@ import java.util.Locale;
 public final class VerdictTable {
   private VerdictTable() {}
 
+  /**
+   * Renders the header ({@code campaign ID  target NAME VERSION  ref REF  state ...}, "-" for what
+   * is unknown), the phase table, the fault-class table when there are bounds, and the verdict.
+   */
   public static String render(CampaignVerdict verdict, Collection<FaultBound> bounds) {
     StringBuilder out = new StringBuilder();
     out.append("campaign ").append(verdict.getCampaignId())
+        .append("  target ").append(orDash(verdict.getTargetName()))
+        .append(' ').append(orDash(verdict.getTargetVersion()))
         .append("  ref ").append(orDash(verdict.getTargetRef()))
         .append("  state ").append(verdict.getState())
         .append(verdict.getCompletedAt() == null ? "" : " at " + verdict.getCompletedAt())

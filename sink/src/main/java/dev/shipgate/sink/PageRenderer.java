@@ -56,7 +56,8 @@ final class PageRenderer {
           ? new Badge("NOT JUDGED", "warn") : badge(r.verdict());
       rows.add(new IndexRow(r.campaignId(), r.href(), badge,
           r.verdictNote() == null ? "" : r.verdictNote(), or(r.state(), "—"),
-          or(r.targetRef(), "—"), or(r.completedAt(), "not completed"),
+          target(r.targetName(), r.targetVersion()), or(r.targetRef(), "—"),
+          or(r.completedAt(), "not completed"),
           or(r.updatedAt(), "—"), chips));
     }
     StringWriter out = new StringWriter();
@@ -71,14 +72,15 @@ final class PageRenderer {
   public record Chip(String label, Badge badge) {}
 
   public record IndexRow(String campaignId, String href, Badge badge, String note, String state,
-      String targetRef, String completedAt, String updatedAt, List<Chip> chips) {}
+      String target, String targetRef, String completedAt, String updatedAt, List<Chip> chips) {}
 
   public record IndexPage(List<IndexRow> runs, int count, boolean hasRuns) {}
 
-  public record RunPage(String campaignId, String targetRef, String state, String completedAt,
-      String updatedAt, Badge verdict, String verdictMeaning, String overallPass,
-      List<String> campaignReasons, boolean hasCampaignReasons, List<OverviewRow> overview,
-      List<Section> sections, List<FileLink> files, List<Raw> runRaws) {}
+  public record RunPage(String campaignId, String target, String targetRef, String state,
+      String completedAt, String updatedAt, Badge verdict, String verdictMeaning,
+      String overallPass, List<String> campaignReasons, boolean hasCampaignReasons,
+      List<OverviewRow> overview, List<Section> sections, List<FileLink> files,
+      List<Raw> runRaws) {}
 
   public record OverviewRow(String phaseLabel, String anchor, Badge badge, String why) {}
 
@@ -189,7 +191,8 @@ final class PageRenderer {
         runRaws.add(new Raw(f.getKey(), f.getValue()));
       }
     }
-    return new RunPage(run.campaignId, or(run.targetRef, "—"), or(run.state, "no verdict yet"),
+    return new RunPage(run.campaignId, target(run.targetName, run.targetVersion),
+        or(run.targetRef, "—"), or(run.state, "no verdict yet"),
         or(run.completedAt, "not completed"), or(run.updatedAt, "—"), badge(run.verdict),
         meaning(run.verdict), String.valueOf(run.verdict == Verdict.PASS),
         run.reasons, !run.reasons.isEmpty(), overview, sections, links, runRaws);
@@ -673,6 +676,14 @@ final class PageRenderer {
   private static String size(String content) {
     int bytes = content.getBytes(StandardCharsets.UTF_8).length;
     return bytes < 1024 ? bytes + " B" : String.format(Locale.ROOT, "%.1f KiB", bytes / 1024.0);
+  }
+
+  /** The system under test as one line, e.g. {@code etcd 3.4.23}; "—" when nothing is known. */
+  static String target(String name, String version) {
+    if (name == null && version == null) {
+      return "—";
+    }
+    return name == null ? version : version == null ? name : name + " " + version;
   }
 
   private static String or(String value, String fallback) {

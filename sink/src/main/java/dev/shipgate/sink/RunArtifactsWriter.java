@@ -229,6 +229,8 @@ public final class RunArtifactsWriter {
   private static ObjectNode shipgateVerdict(Run run, List<String> artifacts) {
     ObjectNode out = SeedJson.object();
     out.put("campaign_id", run.campaignId);
+    out.put("target_name", run.targetName);
+    out.put("target_version", run.targetVersion);
     out.put("target_ref", run.targetRef);
     out.put("state", run.state);
     out.put("verdict", run.verdict.name());
@@ -409,6 +411,8 @@ public final class RunArtifactsWriter {
     final CampaignVerdict record;
     final Verdict verdict;
     final String state;
+    final String targetName;
+    final String targetVersion;
     final String targetRef;
     final String completedAt;
     final String updatedAt;
@@ -424,6 +428,8 @@ public final class RunArtifactsWriter {
       if (record != null) {
         verdict = record.getVerdict();
         state = record.getState().name();
+        targetName = record.getTargetName();
+        targetVersion = record.getTargetVersion();
         targetRef = record.getTargetRef();
         completedAt = record.getCompletedAt();
         reasons = List.copyOf(record.getReasons());
@@ -431,6 +437,8 @@ public final class RunArtifactsWriter {
         // No campaign verdict yet: the strict rule says this is never a pass.
         verdict = Verdict.INCOMPLETE;
         state = null;
+        targetName = null;
+        targetVersion = null;
         targetRef = null;
         completedAt = null;
         reasons = List.of("no campaign verdict published yet");

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * taken as shipgate's verdict.
  */
 record RunListing(String campaignId, String href, Verdict verdict, String verdictNote,
-    String state, String targetRef, String completedAt, String updatedAt,
+    String state, String targetName, String targetVersion, String targetRef,
+    String completedAt, String updatedAt,
     Map<String, Verdict> phaseVerdicts, Instant sortTime) {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunListing.class);
@@ -47,7 +48,8 @@ record RunListing(String campaignId, String href, Verdict verdict, String verdic
         String completed = text(v, "completed_at");
         String updated = text(v, "updated_at");
         return new RunListing(id, href, Verdicts.parse(text(v, "verdict")), null,
-            text(v, "state"), text(v, "target_ref"), completed, updated, phases,
+            text(v, "state"), text(v, "target_name"), text(v, "target_version"),
+            text(v, "target_ref"), completed, updated, phases,
             sortTime(completed, updated, verdictFile));
       }
       if (Files.isRegularFile(summaryFile)) {
@@ -55,8 +57,9 @@ record RunListing(String campaignId, String href, Verdict verdict, String verdic
         String completed = text(s, "completed_at");
         String note = "the original tool said overall_pass "
             + s.path("overall_pass").asText("(missing)") + "; shipgate has not judged it";
-        return new RunListing(id, href, null, note, null, text(s, "ai_memory_git_ref"), completed,
-            null, Map.of(), sortTime(completed, null, summaryFile));
+        return new RunListing(id, href, null, note, null, null, null,
+            text(s, "ai_memory_git_ref"), completed, null, Map.of(),
+            sortTime(completed, null, summaryFile));
       }
     } catch (IOException | IllegalArgumentException e) {
       LOG.warn("run directory {} not listed: {}", dir, e.getMessage());

@@ -255,6 +255,58 @@ class RunArtifactsWriterTest {
   }
 
   @Test
+  void shouldShowTheTargetOnThePageTheIndexAndTheVerdictFile() throws IOException {
+    RunArtifactsWriter writer = new RunArtifactsWriter(runs());
+    RunRecords r = withTarget(Fixtures.r24(), "etcd", "3.4.23");
+    writer.write(r);
+    writer.writeRunsIndex();
+
+    String html = read(R24, "index.html");
+    assertTrue(html.contains("<dt>Target</dt><dd>etcd 3.4.23</dd>\n"
+        + "      <dt>Target ref</dt><dd>release/v0.6.0</dd>"), html);
+    JsonNode v = SeedJson.parse(read(R24, "shipgate-verdict.json"));
+    assertEquals("etcd", v.get("target_name").asText());
+    assertEquals("3.4.23", v.get("target_version").asText());
+    assertEquals("release/v0.6.0", v.get("target_ref").asText());
+    String index = Files.readString(runs().resolve("index.html"));
+    assertTrue(index.contains("<th>Target</th>"), index);
+    assertTrue(index.contains("<td class=\"mono\">etcd 3.4.23<div class=\"foot\">ref "
+        + "release/v0.6.0</div></td>"), index);
+    assertEquals(Fixtures.reference(R24, "campaign-summary.json"),
+        read(R24, "campaign-summary.json"), "the seed file does not carry the target");
+  }
+
+  @Test
+  void shouldShowADashOrTheNameAloneWhenTheTargetIsNotFullyKnown() throws IOException {
+    RunArtifactsWriter writer = new RunArtifactsWriter(runs());
+    writer.write(Fixtures.r24());
+    writer.write(withTarget(Fixtures.r20(), "ai-memory", null));
+
+    assertTrue(read(R24, "index.html").contains("<dt>Target</dt><dd>—</dd>"));
+    JsonNode v = SeedJson.parse(read(R24, "shipgate-verdict.json"));
+    assertTrue(v.get("target_name").isNull());
+    assertTrue(v.get("target_version").isNull());
+    assertTrue(read(Fixtures.R20, "index.html").contains("<dt>Target</dt><dd>ai-memory</dd>"));
+    assertTrue(SeedJson.parse(read(Fixtures.R20, "shipgate-verdict.json")).get("target_version")
+        .isNull());
+  }
+
+  @Test
+  void shouldEscapeTheTargetInThePages() throws IOException {
+    RunArtifactsWriter writer = new RunArtifactsWriter(runs());
+    writer.write(withTarget(Fixtures.r24(), "etcd", "3.5<script>alert(1)</script>"));
+    writer.writeRunsIndex();
+
+    for (String html : List.of(read(R24, "index.html"),
+        Files.readString(runs().resolve("index.html")))) {
+      assertFalse(html.contains("<script>"), html);
+      assertTrue(html.contains("etcd 3.5&lt;script&gt;alert(1)&lt;/script&gt;"), html);
+    }
+    assertEquals("3.5<script>alert(1)</script>",
+        SeedJson.parse(read(R24, "shipgate-verdict.json")).get("target_version").asText());
+  }
+
+  @Test
   void shouldNeverReadARunWithoutCampaignVerdictAsPass() throws IOException {
     RunRecords r = Fixtures.r24();
     new RunArtifactsWriter(runs()).write(new RunRecords(R24, null, r.phases(), r.bounds(),
@@ -328,6 +380,12 @@ class RunArtifactsWriterTest {
       v.setUpdatedAt(updated);
     }
     return new RunRecords(r.campaignId(), v.build(), r.phases(), r.bounds(), r.cycles());
+  }
+
+  private static RunRecords withTarget(RunRecords r, String name, String version) {
+    CampaignVerdict v = CampaignVerdict.newBuilder(r.verdict()).setTargetName(name)
+        .setTargetVersion(version).build();
+    return new RunRecords(r.campaignId(), v, r.phases(), r.bounds(), r.cycles(), r.faults());
   }
 
   private static CampaignVerdict rename(CampaignVerdict v, String id) {

@@ -260,6 +260,8 @@ public final class CampaignVerdictTopology {
         .setState(state)
         .setVerdict(verdict)
         .setOverallPass(pass)
+        .setTargetName(config == null ? null : config.getTargetName())
+        .setTargetVersion(config == null ? null : config.getTargetVersion())
         .setTargetRef(config == null ? null : config.getTargetRef())
         .setCompletedAt(completedAt)
         .setPhases(summaries)

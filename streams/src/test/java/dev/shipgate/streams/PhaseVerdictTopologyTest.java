@@ -6,6 +6,7 @@ import static dev.shipgate.streams.Events.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.shipgate.events.NodeObservation;
 import dev.shipgate.events.Observation;
@@ -97,6 +98,23 @@ class PhaseVerdictTopologyTest {
       assertEquals(List.of("forward memories_read 990 != 1000", "idempotent errors: 2",
           "src_count 1000 != dst_count 998"), p3.getReasons());
       assertFalse(SeedJson.parse(p3.getDetailsJson()).get("pass").booleanValue());
+    }
+  }
+
+  @Test
+  void shouldCarryTheTargetNameAndVersionFromTheStartedEventIntoTheVerdict() throws Exception {
+    try (Harness h = new Harness()) {
+      h.send(started(C, config(List.of(2), List.of()).setTargetName("etcd")
+          .setTargetVersion("3.4.23").build()));
+      h.send(started("camp-8", config(List.of(2), List.of()).build()));
+      CampaignVerdict v = h.campaigns().get(C);
+      assertEquals("etcd", v.getTargetName());
+      assertEquals("3.4.23", v.getTargetVersion());
+      assertEquals("release/v0.6.0", v.getTargetRef());
+      assertFalse(v.getSummaryJson().contains("etcd"), "campaign-summary.json keeps its shape");
+      CampaignVerdict unversioned = h.campaigns().get("camp-8");
+      assertEquals("ai-memory", unversioned.getTargetName());
+      assertNull(unversioned.getTargetVersion(), "no version in the config: none in the verdict");
     }
   }
 
