@@ -1,8 +1,13 @@
 package dev.shipgate.streams;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
@@ -13,7 +18,8 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  * {@value ShipgateTopology#DEFAULT_APPLICATION_ID}, exactly-once v2, a 100 ms commit interval (so
  * verdicts read back through the output topics appear within a few hundred ms under EOS),
  * replication factor 1 for internal topics (the local single-broker stack; set
- * {@code replication.factor} for a real cluster), state under {@code java.io.tmpdir}.
+ * {@code replication.factor} for a real cluster), state under {@code java.io.tmpdir}, and static
+ * group membership keyed by the application id and the state directory ({@link #instanceId}).
  *
  * <p>Error handling is explicit: inputs are consumed as raw bytes and decoded by the topology (a
  * bad record becomes a dead letter), so the deserialization handler only sees failures of the
@@ -53,8 +59,31 @@ public final class StreamsConfigFactory {
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailProcessingExceptionHandler.class.getName());
     p.putAll(overrides);
+    String instanceKey = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    if (!p.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) && !p.containsKey(instanceKey)) {
+      p.put(instanceKey, instanceId(p.get(StreamsConfig.APPLICATION_ID_CONFIG),
+          p.get(StreamsConfig.STATE_DIR_CONFIG)));
+    }
     validate(p);
     return p;
+  }
+
+  /**
+   * The static group membership id ({@code group.instance.id} of the main consumer; Streams adds
+   * the thread index): the application id and a hash of the absolute state directory, so the same
+   * application restarted on the same state takes its place in the group at once. With dynamic
+   * membership, an instance that died without leaving the group (killed, or interrupted while
+   * closing) made its successor wait out the session timeout: measured here, 49 s before a demo's
+   * Streams reached RUNNING, against 3 s on a fresh broker.
+   */
+  static String instanceId(Object applicationId, Object stateDir) {
+    String dir = Path.of(String.valueOf(stateDir)).toAbsolutePath().normalize().toString();
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(dir.getBytes(StandardCharsets.UTF_8));
+      return applicationId + "-" + HexFormat.of().formatHex(h, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   /** Cross-field checks, with messages naming the key and value. */

@@ -1,6 +1,8 @@
 package dev.shipgate.streams;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +10,7 @@ import dev.shipgate.schemas.registry.InMemorySchemaRegistry;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
@@ -35,6 +38,27 @@ class StreamsConfigFactoryTest {
             "shipgate-replay-1"));
     assertEquals(3, p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG));
     assertEquals("shipgate-replay-1", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
+  }
+
+  @Test
+  void shouldJoinTheGroupAsAStaticMemberKeyedByApplicationAndStateDir() {
+    String key = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    Properties a = StreamsConfigFactory.create("b:9092",
+        Map.of(StreamsConfig.STATE_DIR_CONFIG, "/home/u/shipgate/.shipgate/streams-state"));
+    Properties again = StreamsConfigFactory.create("b:9092",
+        Map.of(StreamsConfig.STATE_DIR_CONFIG, "/home/u/shipgate/.shipgate/./streams-state"));
+    Properties other = StreamsConfigFactory.create("b:9092",
+        Map.of(StreamsConfig.STATE_DIR_CONFIG, "/tmp/it/streams-state"));
+    String id = (String) a.get(key);
+    assertTrue(id.matches("shipgate-streams-[0-9a-f]{8}"), id);
+    assertEquals(id, again.get(key), "a restart on the same state takes the same place");
+    assertNotEquals(id, other.get(key));
+    // the main consumer gets it; Streams suffixes it with the thread index
+    assertEquals(id, new StreamsConfig(a).getMainConsumerConfigs("g", "c", 0)
+        .get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG).toString().replaceAll("-0$", ""));
+    Properties chosen = StreamsConfigFactory.create("b:9092",
+        Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "mine"));
+    assertFalse(chosen.containsKey(key), "an id the caller chose wins");
   }
 
   @Test
