@@ -184,11 +184,14 @@ public final class DemoCommand implements Callable<Integer> {
       connection.schemaRegistryUrl = stack.config().registryCcompatUrl();
       try (ShipgateStreams streams = new ShipgateStreams(
           StreamsCommand.props(connection, applicationId, null, 1), registry)) {
+        long tr = System.nanoTime();
         streams.start();
         if (!streams.awaitRunning(timeout)) {
           throw new ShipgateException("streams did not reach RUNNING: " + (streams.failure() == null
               ? "state " + streams.state() : Main.describe(streams.failure())));
         }
+        System.out.printf("streams: %s running in %d ms (exactly once, judging live)%n",
+            applicationId, (System.nanoTime() - tr) / 1_000_000);
         // 3. the campaign's events: a live campaign, or the bundled sample
         if (importSample) {
           try (KafkaEventPublisher publisher = KafkaEventPublisher.create(bootstrap, registry)) {

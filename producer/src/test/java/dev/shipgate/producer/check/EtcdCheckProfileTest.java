@@ -159,9 +159,10 @@ class EtcdCheckProfileTest {
       assertEquals(0, d.at("/" + report + "/errors").size(), report);
     }
     List<String> cmds = runner.commands("a");
-    assertEquals(CTL + " del shipgate/camp-1/phase3/ --prefix >/dev/null && for i in $(seq 1"
-        + " 1000); do " + CTL + " put shipgate/camp-1/phase3/k$i v$i >/dev/null || exit 1; done",
-        cmds.get(0));
+    assertEquals(CTL + " del shipgate/camp-1/phase3/ --prefix >/dev/null || exit 1; i=1;"
+        + " while [ $i -le 1000 ]; do j=$((i+99)); [ $j -gt 1000 ] && j=1000; { echo; seq $i $j"
+        + " | sed 's|.*|put shipgate/camp-1/phase3/k& v&|'; echo; echo; } | " + CTL
+        + " txn >/dev/null || exit 1; i=$((j+1)); done", cmds.get(0));
     assertEquals("etcdctl snapshot restore " + W + "/phase3.db --data-dir " + W + "/forward"
         + " --name shipgate-restore --initial-cluster shipgate-restore=http://127.0.0.11:23792"
         + " --initial-advertise-peer-urls http://127.0.0.11:23792", cmds.get(3));
