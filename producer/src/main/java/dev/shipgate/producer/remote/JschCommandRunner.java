@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -41,9 +42,12 @@ import org.slf4j.LoggerFactory;
  * <p>Failures are classified for {@link RetryingCommandRunner}: authentication refused, unknown
  * or changed host key and bad configuration are permanent; connection refused or reset, connect
  * and command timeouts and a connection lost mid-command are transient. A command that outlives
- * its timeout is sent {@code KILL} and its channel and session are closed; OpenSSH refuses channel
- * signals for root sessions ("session signalling requires privilege separation"), so there a
- * silent remote command keeps running until it ends or next writes (SIGPIPE).
+ * its timeout is sent {@code KILL} and its channel and session are closed. OpenSSH refuses channel
+ * signals for root sessions ("session signalling requires privilege separation"), so the node
+ * enforces the deadline itself as well ({@link Builder#remoteTimeout}, the default): the command
+ * runs under coreutils {@code timeout}, in the user's login shell, with one second of grace after
+ * this side gives up, then {@code TERM} to its process group and {@code KILL} 2 s later. A node
+ * without {@code timeout} (probed once per node) is warned about and runs commands unwrapped.
  *
  * <p>With {@link Builder#reuseSessions} (the default) one session per node is kept and reused;
  * a dead one (the node's sshd was restarted) is replaced transparently. {@link #close()}
@@ -58,6 +62,8 @@ public final class JschCommandRunner implements CommandRunner {
   private final Path defaultKnownHosts;
   private final Map<SessionKey, Slot> sessions = new HashMap<>();
   private final Set<String> warnedNodes = ConcurrentHashMap.newKeySet();
+  private final boolean remoteTimeout;
+  private final Map<SessionKey, Boolean> nodeHasTimeout = new ConcurrentHashMap<>();
   private boolean closed;
 
   private JschCommandRunner(Builder b) {
@@ -65,6 +71,7 @@ public final class JschCommandRunner implements CommandRunner {
     this.strictHostKeyChecking = b.strictHostKeyChecking;
     this.reuseSessions = b.reuseSessions;
     this.defaultKnownHosts = b.defaultKnownHosts;
+    this.remoteTimeout = b.remoteTimeout;
   }
 
   /** Host keys verified, sessions reused, 10 s connect timeout. */
@@ -113,7 +120,9 @@ public final class JschCommandRunner implements CommandRunner {
       for (int attempt = 0; channel == null; attempt++) {
         lease = acquire(node, key);
         try {
-          channel = openChannel(lease.session(), command, out, err);
+          String sent = remoteTimeout && nodeHasTimeout(node, key, lease.session())
+              ? withRemoteTimeout(command, timeout) : command;
+          channel = openChannel(lease.session(), sent, out, err);
         } catch (JSchException e) {
           discard(key, lease.session());
           if (!lease.reused() || attempt > 0) {
@@ -157,6 +166,52 @@ public final class JschCommandRunner implements CommandRunner {
         discard(key, lease.session());
       }
     }
+  }
+
+  /**
+   * {@code command} under the node's own deadline: the timeout plus 1 s of grace (this side gives
+   * up first and reports it), then {@code TERM} to the command's process group, {@code KILL} 2 s
+   * later. The command runs in the login shell, as it would unwrapped.
+   */
+  static String withRemoteTimeout(String command, Duration timeout) {
+    long millis = timeout.toMillis() + 1000;
+    String seconds = String.format(Locale.ROOT, "%d.%03d", millis / 1000, millis % 1000);
+    return "exec timeout -k 2 " + seconds + " \"${SHELL:-/bin/sh}\" -c '"
+        + command.replace("'", "'\\''") + "'";
+  }
+
+  /** Whether the node has coreutils {@code timeout}: asked once per node, on the session at hand. */
+  private boolean nodeHasTimeout(Node node, SessionKey key, Session session)
+      throws JSchException {
+    Boolean known = nodeHasTimeout.get(key);
+    if (known != null) {
+      return known;
+    }
+    ByteArrayOutputStream ignored = new ByteArrayOutputStream();
+    ChannelExec probe = openChannel(session, "command -v timeout >/dev/null 2>&1", ignored,
+        ignored);
+    try {
+      long deadline = System.nanoTime() + connectTimeout.toNanos();
+      while (!probe.isClosed()) {
+        if (System.nanoTime() - deadline >= 0) {
+          throw new JSchException("no answer within " + connectTimeout.toMillis()
+              + " ms to 'command -v timeout'");
+        }
+        Thread.sleep(2);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new JSchException("interrupted while probing for 'timeout'", e);
+    } finally {
+      probe.disconnect();
+    }
+    boolean has = probe.getExitStatus() == 0;
+    if (!has) {
+      log.warn("{}: no 'timeout' command (coreutils) on the node: a command that outlives its"
+          + " timeout keeps running there", where(node));
+    }
+    nodeHasTimeout.put(key, has);
+    return has;
   }
 
   private ChannelExec openChannel(Session session, String command, ByteArrayOutputStream out,
@@ -369,6 +424,7 @@ public final class JschCommandRunner implements CommandRunner {
     private Duration connectTimeout = Duration.ofSeconds(10);
     private boolean strictHostKeyChecking = true;
     private boolean reuseSessions = true;
+    private boolean remoteTimeout = true;
     private Path defaultKnownHosts =
         Path.of(System.getProperty("user.home"), ".ssh", "known_hosts");
 
@@ -395,6 +451,16 @@ public final class JschCommandRunner implements CommandRunner {
     /** Keep one session per node between commands (default true); false: one per command. */
     public Builder reuseSessions(boolean reuseSessions) {
       this.reuseSessions = reuseSessions;
+      return this;
+    }
+
+    /**
+     * Whether the node enforces each command's timeout too, with coreutils {@code timeout}
+     * (default true): without it, a command this side gave up on may keep running on the node,
+     * since OpenSSH refuses channel signals for root sessions.
+     */
+    public Builder remoteTimeout(boolean remoteTimeout) {
+      this.remoteTimeout = remoteTimeout;
       return this;
     }
 

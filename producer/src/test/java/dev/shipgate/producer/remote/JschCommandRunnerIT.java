@@ -135,14 +135,37 @@ class JschCommandRunnerIT {
     assertEquals(0, runner.openSessions(), "the timed-out session was closed");
     assertEquals("ok\n", runner.run(node, "echo ok", TIMEOUT).stdout(), "runner still usable");
     // OpenSSH refuses the channel's KILL signal for root sessions ("session signalling requires
-    // privilege separation"), so a silent remote command outlives its channel: clean it up here.
-    ProcessHandle.allProcesses()
+    // privilege separation"): the node's own deadline (timeout + 1 s, then TERM) ends the command
+    List<ProcessHandle> left = survivors(marker);
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!left.isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+      left = survivors(marker);
+    }
+    left.forEach(ProcessHandle::destroyForcibly);
+    assertEquals(List.of(), left.stream().map(p -> p.info().commandLine().orElse("?")).toList(),
+        "the remote command outlived its timeout on the node");
+    log.info("remote command gone {} ms after the call began",
+        (System.nanoTime() - start) / 1_000_000);
+  }
+
+  @Test
+  void shouldLeaveATimedOutCommandRunningWhenTheNodeDeadlineIsOff() throws Exception {
+    String marker = "sleep 32.71";
+    try (JschCommandRunner plain = JschCommandRunner.builder().remoteTimeout(false).build()) {
+      assertThrows(RemoteException.class, () -> plain.run(node, marker, Duration.ofMillis(500)));
+      Thread.sleep(2_500);
+      List<ProcessHandle> left = survivors(marker);
+      left.forEach(ProcessHandle::destroyForcibly);
+      // the reason the node deadline exists: without it the command is still there
+      assertEquals(1, left.size(), "survivors: " + left);
+    }
+  }
+
+  private static List<ProcessHandle> survivors(String marker) {
+    return ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.endsWith(marker)).orElse(false))
-        .forEach(p -> {
-          log.info("remote command survived its timeout: pid {} {}", p.pid(),
-              p.info().commandLine().orElse(""));
-          p.destroyForcibly();
-        });
+        .toList();
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -118,6 +119,32 @@ class JschCommandRunnerTest {
 
     assertEquals("back\n", after.stdout());
     assertEquals(2, server.connections());
+  }
+
+  @Test
+  void shouldWrapTheCommandInTheNodesOwnDeadline() {
+    assertEquals("exec timeout -k 2 2.500 \"${SHELL:-/bin/sh}\" -c 'cat /run/x.pid'",
+        JschCommandRunner.withRemoteTimeout("cat /run/x.pid", Duration.ofMillis(1500)));
+  }
+
+  @Test
+  void shouldKeepTheCommandsMeaningUnderTheWrapper() throws Exception {
+    String command = "echo \"it's\" '$HOME' | tr a-z A-Z";
+    Process p = new ProcessBuilder("/bin/sh", "-c",
+        JschCommandRunner.withRemoteTimeout(command, Duration.ofSeconds(5)))
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor());
+    assertEquals("IT'S $HOME\n", out);
+  }
+
+  @Test
+  void shouldEndACommandOnTheNodeAtItsDeadlineEvenWithoutTheClient() throws Exception {
+    Process p = new ProcessBuilder("/bin/sh", "-c",
+        JschCommandRunner.withRemoteTimeout("sleep 30; echo not reached", Duration.ofMillis(200)))
+        .redirectErrorStream(true).start();
+    assertTrue(p.waitFor(10, TimeUnit.SECONDS), "still running");
+    assertEquals(124, p.exitValue(), "coreutils timeout's exit status for a timed-out command");
   }
 
   @Test
