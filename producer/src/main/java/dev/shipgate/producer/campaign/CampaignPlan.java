@@ -69,7 +69,8 @@ public final class CampaignPlan {
       }
       out.add("  ssh: strict_host_key_checking " + spec.ssh().strictHostKeyChecking()
           + ", command timeout " + spec.ssh().commandTimeoutMs() + " ms, retries "
-          + spec.ssh().retries());
+          + spec.ssh().retries() + "; over SSH each command also runs under the node's"
+          + " coreutils timeout (its timeout + 1 s)");
       for (int phase : spec.phases()) {
         switch (phase) {
           case 1, 3 -> out.add("phase " + phase + ": check profile " + spec.checkProfile()
