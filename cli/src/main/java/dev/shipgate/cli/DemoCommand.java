@@ -103,7 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
   /** Where the demo's cluster lives; tests substitute their own. */
   Path clusterDir = Home.dir().resolve(".shipgate").resolve("cluster");
 
-  private void runLiveCampaign(String id, String bootstrap, SchemaRegistry registry) {
+  private CampaignOutcome runLiveCampaign(String id, String bootstrap, SchemaRegistry registry,
+      SignalAbort abort) {
     if (!"root".equals(System.getProperty("user.name"))) {
       throw new ShipgateException("the live demo needs root (sshd per node, a user per node,"
           + " iptables); as another user run `./shipgate demo --import-sample`");
@@ -132,7 +133,8 @@ public final class DemoCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), String.join("; ", e.problems()));
     }
     System.out.println("campaign " + id + ": phases " + campaign.phases() + ", " + faults.size()
-        + " fault classes x " + cycles + " cycles x " + writes + " writes, over SSH");
+        + " fault classes x " + cycles + " cycles x " + writes + " writes, over SSH"
+        + " (Ctrl-C aborts cleanly)");
     Map<String, Object> producer = new java.util.HashMap<>();
     producer.put("bootstrap.servers", bootstrap);
     Properties client = new Properties();
@@ -140,11 +142,10 @@ public final class DemoCommand implements Callable<Integer> {
     CampaignOutcome outcome;
     try (LiveBounds live = new LiveBounds(client, registry, id)) {
       outcome = CampaignExecution.run(campaign, faultSpecs, producer, registry, System.out,
-          System.console() != null, live, driver -> { });
+          System.console() != null, live, abort.onDriver());
+      abort.campaignEnded();
     }
-    if (!outcome.completed()) {
-      throw new ShipgateException("the campaign was aborted: " + outcome.abortReason());
-    }
+    return outcome;
   }
 
   private LocalCluster startCluster() {
@@ -154,7 +155,18 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    SignalAbort abort = new SignalAbort();
+    try {
+      return demo(abort);
+    } finally {
+      // after the report: on Ctrl-C the shutdown hook ends the JVM (exit 2) from here on
+      abort.close();
+    }
+  }
+
+  private int demo(SignalAbort abort) throws Exception {
     long t0 = System.nanoTime();
+    String aborted = null;
     Path home = Home.dir();
     Path samplePath = sample != null ? sample : home.resolve("samples").resolve("demo-campaign");
     Path runs = runsDir != null ? runsDir : home.resolve("runs");
@@ -202,7 +214,12 @@ public final class DemoCommand implements Callable<Integer> {
             }
           }
         } else {
-          runLiveCampaign(id, bootstrap, registry);
+          CampaignOutcome outcome = runLiveCampaign(id, bootstrap, registry, abort);
+          if (!outcome.completed()) {
+            // still judged and written below: the run page shows the campaign ABORTED
+            aborted = "demo campaign " + id + " aborted: " + Main.oneLine(outcome.abortReason())
+                + "; the driver healed its faults and restored the nodes first";
+          }
         }
         long ts = System.nanoTime();
         StreamsProgress.awaitCaughtUp(client, applicationId, timeout);
@@ -235,6 +252,10 @@ public final class DemoCommand implements Callable<Integer> {
           importSample ? "the stack keeps running (./shipgate stack down stops it)"
               : "the stack and the cluster keep running (./shipgate stack down and"
               + " ./shipgate cluster down stop them)");
+      if (aborted != null) {
+        System.err.println("shipgate: " + aborted);
+        return ExitCodes.FAILURE;
+      }
       return code;
     }
   }

@@ -4,7 +4,6 @@ import dev.shipgate.producer.campaign.CampaignLoader;
 import dev.shipgate.producer.campaign.CampaignOutcome;
 import dev.shipgate.producer.campaign.CampaignOverrides;
 import dev.shipgate.producer.campaign.CampaignPlan;
-import dev.shipgate.producer.campaign.CampaignRunner;
 import dev.shipgate.producer.campaign.CampaignSpec;
 import dev.shipgate.producer.campaign.CampaignValidationException;
 import dev.shipgate.producer.campaign.DriverFactory;
@@ -14,14 +13,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -125,62 +121,37 @@ public final class RunCommand implements Callable<Integer> {
       err.println("shipgate: " + file + ": target.settings: " + Main.oneLine(e.getMessage()));
       return ExitCodes.USAGE;
     }
-    CountDownLatch cliDone = new CountDownLatch(1);
-    CampaignOutcome outcome;
-    Thread[] hook = new Thread[1];
-    try (SchemaRegistry registry = connection.registry();
-        LiveBounds live = new LiveBounds(connection.clientProperties(), registry,
-            campaign.campaignId())) {
-      out.println("campaign " + campaign.campaignId() + ": running phases " + campaign.phases()
-          + " against " + campaign.target().name() + " (Ctrl-C aborts cleanly)");
-      out.flush();
-      try {
-        outcome = CampaignExecution.run(campaign, faultSpecs, producerConfig(), registry,
-            System.out, System.console() != null, live, driver -> {
-              hook[0] = new Thread(() -> onSignal(driver, cliDone), "shipgate-run-shutdown");
-              Runtime.getRuntime().addShutdownHook(hook[0]);
-            });
-      } finally {
-        try {
-          if (hook[0] != null) {
-            Runtime.getRuntime().removeShutdownHook(hook[0]);
-          }
-        } catch (IllegalStateException shuttingDown) {
-          // Ctrl-C: the hook is running and waits for cliDone
-        }
-      }
-    } finally {
-      cliDone.countDown();
-    }
-    if (!outcome.completed()) {
-      err.println("shipgate: campaign " + outcome.campaignId() + " aborted: "
-          + Main.oneLine(outcome.abortReason()));
-      err.println("shipgate: the events published so far are kept; `shipgate verdict "
-          + outcome.campaignId() + "` shows the enabled phases as INCOMPLETE");
-      err.flush();
-      return ExitCodes.FAILURE;
-    }
-    out.println("campaign " + outcome.campaignId() + " finished: " + outcome.cycles().size()
-        + " phase 4 cycles" + (outcome.probes().isEmpty() ? "" : ", probes " + outcome.probes()));
-    out.println("next: shipgate verdict " + outcome.campaignId());
-    out.flush();
-    return ExitCodes.OK;
-  }
-
-  /**
-   * Ctrl-C / SIGTERM: abort the run (heal, restore, ABORTED), wait for the command to finish
-   * its clean-up, then end the JVM with exit code 2 (a signal would otherwise give 130/143).
-   */
-  private static void onSignal(CampaignRunner driver, CountDownLatch cliDone) {
-    driver.abort("interrupted (SIGINT/SIGTERM)");
+    SignalAbort abort = new SignalAbort();
     try {
-      driver.awaitTermination(Duration.ofSeconds(90));
-      cliDone.await(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      CampaignOutcome outcome;
+      try (SchemaRegistry registry = connection.registry();
+          LiveBounds live = new LiveBounds(connection.clientProperties(), registry,
+              campaign.campaignId())) {
+        out.println("campaign " + campaign.campaignId() + ": running phases " + campaign.phases()
+            + " against " + campaign.target().name() + " (Ctrl-C aborts cleanly)");
+        out.flush();
+        outcome = CampaignExecution.run(campaign, faultSpecs, producerConfig(), registry,
+            System.out, System.console() != null, live, abort.onDriver());
+        abort.campaignEnded();
+      }
+      if (!outcome.completed()) {
+        err.println("shipgate: campaign " + outcome.campaignId() + " aborted: "
+            + Main.oneLine(outcome.abortReason()));
+        err.println("shipgate: the events published so far are kept; `shipgate verdict "
+            + outcome.campaignId() + "` shows the enabled phases as INCOMPLETE");
+        err.flush();
+        return ExitCodes.FAILURE;
+      }
+      out.println("campaign " + outcome.campaignId() + " finished: " + outcome.cycles().size()
+          + " phase 4 cycles" + (outcome.probes().isEmpty() ? "" : ", probes "
+          + outcome.probes()));
+      out.println("next: shipgate verdict " + outcome.campaignId());
+      out.flush();
+      return ExitCodes.OK;
+    } finally {
+      // after the report: on Ctrl-C the shutdown hook ends the JVM (exit 2) from here on
+      abort.close();
     }
-    System.err.flush();
-    Runtime.getRuntime().halt(ExitCodes.FAILURE);
   }
 
   private Map<String, Object> producerConfig() {
