@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.shipgate.cli.harness.LocalCluster;
 import dev.shipgate.cli.harness.Target;
 import dev.shipgate.cli.stack.LocalStack;
+import dev.shipgate.events.CampaignEventType;
 import dev.shipgate.events.FaultAction;
 import dev.shipgate.events.FaultEvent;
 import dev.shipgate.producer.campaign.CampaignLoader;
@@ -45,6 +46,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -270,6 +273,77 @@ class ChaosCampaignIT {
 
   @Test
   @Order(2)
+  void shouldAbortARunOnSigtermHealingEveryFaultAndRestoringEveryNode() throws Exception {
+    long t0 = System.nanoTime();
+    String id = "it-etcd-sigterm";
+    LocalCluster cluster = etcd();
+    Path file = WORK.resolve(id + ".yaml");
+    Files.writeString(file, ClusterCampaign.yaml(cluster, id, List.of(4), ETCD_FAULTS, 40, 100));
+    campaigns.add(id);
+    Process child = new ProcessBuilder(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"),
+        "-Dshipgate.home=" + WORK.resolve("sigterm-home"),
+        Main.class.getName(), "run", file.toString(),
+        "--bootstrap-servers", stack.bootstrapServers(),
+        "--schema-registry-url", stack.registryUrl())
+        .redirectErrorStream(true).start();
+    StringBuffer output = new StringBuffer();
+    CountDownLatch midCampaign = new CountDownLatch(1);
+    Thread reader = new Thread(() -> {
+      try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+          child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+          output.append(line).append('\n');
+          // a kill cycle under way: its primary may be down right now
+          if (line.startsWith("cycle 3/40  kill_primary_mid_write")) {
+            midCampaign.countDown();
+          }
+        }
+      } catch (IOException e) {
+        output.append("(reading failed: ").append(e).append(")\n");
+      }
+    }, "sigterm-child-output");
+    reader.start();
+    try {
+      assertTrue(midCampaign.await(120, TimeUnit.SECONDS), "no third kill cycle:\n" + output);
+      // SIGTERM (as Ctrl-C's SIGINT, the shutdown hook aborts the campaign); through the handle,
+      // since Process.destroy() would also close the pipe with the child's last words in it
+      assertTrue(child.toHandle().destroy(), "SIGTERM not sent");
+      assertTrue(child.waitFor(120, TimeUnit.SECONDS), "still running after SIGTERM:\n" + output);
+      reader.join(10_000);
+    } finally {
+      if (child.isAlive()) {
+        child.destroyForcibly();
+      }
+    }
+    Files.writeString(WORK.resolve(id + ".out"), output);
+    figure(id + ": run, SIGTERM mid-campaign, clean abort", t0);
+
+    assertEquals(ExitCodes.FAILURE, child.exitValue(), output.toString());
+    assertTrue(output.toString().contains("shipgate: campaign " + id
+        + " aborted: interrupted (SIGINT/SIGTERM)"), output.toString());
+    // every fault healed: no partition rule of the campaign, no node killed or stopped
+    assertEquals(List.of(), cluster.flushShipgateRules(id), "partition rules left behind");
+    for (var n : cluster.nodes()) {
+      long pid = cluster.targetPid(n).orElseThrow(() -> new AssertionError(n.name() + " down"));
+      String state = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+      char s = state.charAt(state.lastIndexOf(')') + 2);
+      assertTrue(s != 'T' && s != 'Z', n.name() + " pid " + pid + " state " + s);
+    }
+    cluster.awaitHealthy(Duration.ofSeconds(30));
+    // the abort was published, and the campaign can never pass
+    assertTrue(records(Topics.CAMPAIGNS, id::equals).stream()
+        .anyMatch(e -> e.getType() == CampaignEventType.ABORTED), "an ABORTED event");
+    StreamsProgress.awaitCaughtUp(client(), STREAMS_APP, Duration.ofSeconds(90));
+    CampaignVerdict verdict = TopicSnapshot.latest(client(), registry, Topics.CAMPAIGN_VERDICTS,
+        id::equals).get(id);
+    assertEquals(CampaignState.ABORTED, verdict.getState(), verdict.toString());
+    assertEquals(Verdict.INCOMPLETE, verdict.getVerdict(), verdict.toString());
+  }
+
+  @Test
+  @Order(3)
   void shouldReportClockSkewNotAppliedOnEtcdAndNeverPassIt() throws Exception {
     long t0 = System.nanoTime();
     String id = "it-etcd-clock-skew";
@@ -300,7 +374,7 @@ class ChaosCampaignIT {
   }
 
   @Test
-  @Order(3)
+  @Order(4)
   void shouldNameTheAcknowledgedWritesLostWhenTheRedisPrimaryRestartsEmptyAndFailTheGate()
       throws Exception {
     long t0 = System.nanoTime();
