@@ -144,15 +144,16 @@ final class PageRenderer {
       "Phase 4 — chaos campaign"};
 
   private static final String[] PURPOSES = {"",
-      "Single-node CRUD, backup, curator dry-run and MCP handshake on every node. Establishes"
-          + " that the store starts and works on one node before replication is exercised.",
+      "On every node: a write read back, stats, a backup (snapshot and its manifest) and, where"
+          + " the target has them, the curator dry-run and the MCP handshake. Establishes that the"
+          + " store starts and works on one node before replication is exercised.",
       "Concurrent agents write through the cluster with a write quorum, then, after a settle,"
           + " every node's count is checked; plus two quorum probes (one peer down must answer"
           + " 201, both peers down must answer 503). Catches silent data loss and quorum"
           + " misclassification.",
-      "Round trip of the data set between backends (forward, idempotent re-run, reverse)."
-          + " Asserts zero errors and matching counts. Catches migration regressions on a"
-          + " production upgrade path.",
+      "Round trip of the data set (ai-memory: between backends; etcd: a snapshot restored into"
+          + " a fresh member): forward, idempotent re-run, reverse. Asserts zero errors and"
+          + " matching counts. Catches migration regressions on a production upgrade path.",
       "Cycles of writes per fault class while a fault is injected and healed. Convergence bound"
           + " per class = floor(1000 × Σ min(count_node1, count_node2) / Σ ok) / 1000, judged"
           + " against the threshold; shipgate adds a 95 % Wilson lower bound (too few"
@@ -238,7 +239,9 @@ final class PageRenderer {
     rows.add(infoRow("version", nodes, d -> d.path("version")));
     rows.add(checkRow("store + recall", "≥ 1", nodes, "recall_count",
         d -> d.path("recall_count")));
-    rows.add(checkRow("stats total", "≥ 1", nodes, "stats_total", d -> d.path("stats").path("total")));
+    // the seed's ai-memory artifacts nest it (stats.total); other targets report stats_total
+    rows.add(checkRow("stats total", "≥ 1", nodes, "stats_total", d -> d.path("stats").has("total")
+        ? d.path("stats").path("total") : d.path("stats_total")));
     rows.add(checkRow("snapshot after backup", "≥ 1", nodes, "snapshot_count",
         d -> d.path("snapshot_count")));
     rows.add(checkRow("manifest after backup", "≥ 1", nodes, "manifest_count",
@@ -318,8 +321,9 @@ final class PageRenderer {
   }
 
   /**
-   * A check cell per entry: ✗ when one of the entry's reasons names {@code token}, ? when the
-   * value is missing or the entry has no artifact, ✓ otherwise.
+   * A check cell per entry: ✗ when one of the entry's reasons names {@code token}, "n/a" when the
+   * entry declares the metric not applicable to its target ({@code not_applicable}, e.g. etcd has
+   * no curator), ? when the value is missing or the entry has no artifact, ✓ otherwise.
    */
   private static CheckRow checkRow(String label, String requirement, List<PhaseEntry> entries,
       String token, java.util.function.Function<JsonNode, JsonNode> value) {
@@ -329,6 +333,11 @@ final class PageRenderer {
       JsonNode v = d == null ? null : value.apply(d);
       boolean missing = v == null || v.isMissingNode() || v.isNull();
       boolean named = p.reasons.stream().anyMatch(r -> r.contains(token));
+      if (missing && d != null && notApplicable(d, token)) {
+        cells.add(new Cell("n/a: the target has no such metric (rule skipped, not passed)", "info",
+            "", false));
+        continue;
+      }
       String text = missing ? "missing" : v.asText();
       if (named && !missing) {
         cells.add(new Cell(text, "fail", "✗", false));
@@ -339,6 +348,15 @@ final class PageRenderer {
       }
     }
     return new CheckRow(label, requirement, cells);
+  }
+
+  private static boolean notApplicable(JsonNode details, String metric) {
+    for (JsonNode n : details.path("not_applicable")) {
+      if (metric.equals(n.asText())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Cell info(String text) {

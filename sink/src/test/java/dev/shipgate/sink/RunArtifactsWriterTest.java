@@ -242,6 +242,30 @@ class RunArtifactsWriterTest {
   }
 
   @Test
+  void shouldShowAnEtcdNodesPhase1WithItsOwnStatsAndItsNotApplicableMetrics() throws IOException {
+    RunRecords r24 = Fixtures.r24();
+    String etcd = "{\"phase\":1,\"host\":\"a\",\"version\":\"etcd 3.4.23\",\"pass\":true,"
+        + "\"reasons\":[\"\"],\"not_applicable\":[\"curator_errors\",\"mcp_tool_count\"],"
+        + "\"recall_count\":1,\"stats_total\":2,\"snapshot_count\":1,\"manifest_count\":1}";
+    List<PhaseVerdict> phases = new ArrayList<>();
+    for (PhaseVerdict p : r24.phases()) {
+      phases.add(p.getPhase() == 1 && p.getNode() != null
+          ? Fixtures.phase(r24.campaignId(), 1, p.getNode(), Verdict.PASS, List.of(),
+              etcd.replace("\"host\":\"a\"", "\"host\":\"" + p.getNode() + "\""))
+          : p);
+    }
+    new RunArtifactsWriter(runs()).write(new RunRecords(r24.campaignId(), r24.verdict(), phases,
+        r24.bounds(), r24.cycles(), r24.faults()));
+
+    String phase1 = section(read(Fixtures.R24, "index.html"), "phase-1");
+    assertFalse(phase1.contains("missing"), "stats_total is the etcd profile's stats: " + phase1);
+    assertEquals(3, count(phase1, "<span class=\"mark\">✓</span><span class=\"mono\">2</span>"), phase1);
+    // etcd has no curator and no MCP tools: said, and never shown as a pass mark
+    assertEquals(6, count(phase1, "n/a: the target has no such metric (rule skipped, not passed)"),
+        phase1);
+  }
+
+  @Test
   void shouldShowNotRunPhasesAsNotRunNeverAsPass() throws IOException {
     new RunArtifactsWriter(runs()).write(Fixtures.r20());
 

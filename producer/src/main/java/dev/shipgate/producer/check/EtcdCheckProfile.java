@@ -189,6 +189,11 @@ public final class EtcdCheckProfile implements CheckProfile {
       ObjectNode details = SeedJson.object();
       details.put("phase", 1);
       details.put("host", node.name());
+      // said in the artifact too, so a reader (and the run page) sees "not applicable", not "missing"
+      var notApplicable = details.putArray("not_applicable");
+      for (String metric : NOT_APPLICABLE.split(",")) {
+        notApplicable.add(metric);
+      }
       try {
         phase1(runner, node, vars(node, campaignId), result.getMetrics(), details);
       } catch (CheckFailure | IllegalArgumentException e) {

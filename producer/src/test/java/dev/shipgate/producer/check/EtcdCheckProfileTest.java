@@ -81,6 +81,8 @@ class EtcdCheckProfileTest {
     assertEquals("etcd 3.4.23", details.get("version").asText());
     assertEquals(1005, details.at("/snapshot/totalKey").asInt());
     assertEquals(2, details.get("stats_total").asInt());
+    assertEquals("[\"curator_errors\",\"mcp_tool_count\"]", details.get("not_applicable").toString(),
+        "the artifact says which phase 1 metrics etcd cannot report");
   }
 
   @Test
