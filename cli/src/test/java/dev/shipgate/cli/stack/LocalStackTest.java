@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -63,13 +64,7 @@ class LocalStackTest {
 
   @Test
   void upRefusesAPortTakenBySomeoneElse() throws Exception {
-    Path home = tmp.resolve("home");
-    for (Path p : List.of(home.resolve("broker/target/broker.classpath"),
-        home.resolve("broker/target/broker-log4j2.properties"),
-        home.resolve("registry/target/quarkus-app/quarkus-run.jar"))) {
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, "");
-    }
+    Path home = fakeArtifacts(tmp.resolve("home"));
     try (ServerSocket squatter = new ServerSocket()) {
       squatter.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
       int port = squatter.getLocalPort();
@@ -83,13 +78,7 @@ class LocalStackTest {
 
   @Test
   void upRefusesAPortHeldByAnOutgoingConnection() throws Exception {
-    Path home = tmp.resolve("home");
-    for (Path p : List.of(home.resolve("broker/target/broker.classpath"),
-        home.resolve("broker/target/broker-log4j2.properties"),
-        home.resolve("registry/target/quarkus-app/quarkus-run.jar"))) {
-      Files.createDirectories(p.getParent());
-      Files.writeString(p, "");
-    }
+    Path home = fakeArtifacts(tmp.resolve("home"));
     InetAddress loopback = InetAddress.getByName("127.0.0.1");
     try (ServerSocket listener = new ServerSocket(0, 1, loopback);
         Socket client = new Socket()) {
@@ -119,5 +108,16 @@ class LocalStackTest {
   @Test
   void configRejectsClashingPorts() {
     assertThrows(IllegalArgumentException.class, () -> config(tmp, 39092, 39092, 38081));
+  }
+
+  /** A shipgate home whose broker and registry artifacts exist (empty): enough to reach the ports. */
+  private static Path fakeArtifacts(Path home) throws IOException {
+    for (Path p : List.of(home.resolve("broker/target/broker.classpath"),
+        home.resolve("broker/target/broker-log4j2.properties"),
+        home.resolve("registry/target/quarkus-app/quarkus-run.jar"))) {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, "");
+    }
+    return home;
   }
 }
