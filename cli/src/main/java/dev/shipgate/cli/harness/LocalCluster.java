@@ -60,7 +60,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #close()} stops every process by PID (SIGCONT, SIGTERM, then SIGKILL), and only a PID
  * whose executable (and, for sshd, command line) is the one this harness started — PIDs get reused.
- * It deletes the users the harness created, and is idempotent.
+ * It deletes the members' data directories and the users the harness created (logs, keys and
+ * the state file stay), and is idempotent.
  */
 public final class LocalCluster implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LocalCluster.class);
@@ -474,6 +475,11 @@ public final class LocalCluster implements AutoCloseable {
     }
     if (!left.isEmpty()) {
       throw new LocalClusterException("processes still alive after SIGKILL: " + left);
+    }
+    // the members' data (etcd preallocates 62 MB of WAL each) goes with them; the logs, keys and
+    // state file stay for the record
+    for (Node n : nodes) {
+      deleteTree(nodeDir(dir, n.name()).resolve("data"));
     }
     deleteUsers(createdUsers);
     createdUsers.clear();

@@ -197,6 +197,7 @@ class LocalClusterIT {
       assertFalse(LocalCluster.alive(pid), "pid " + pid + " (target or sshd) still alive");
     }
     for (Node n : nodes) {
+      assertFalse(Files.exists(dir.resolve(n.name()).resolve("data")), "data of " + n.name());
       assertFalse(portOpen(n.address(), n.sshPort()), "sshd of " + n.name() + " still listening");
       assertFalse(portOpen(n.address(), n.clientPort()), "target of " + n.name() + " still listening");
     }
