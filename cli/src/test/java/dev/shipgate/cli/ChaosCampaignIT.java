@@ -71,9 +71,10 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Streams application judging live (started before any campaign), and the sink writing the run.
  *
  * <p>One stack (broker + registry) and one Streams application serve the class; the etcd tests
- * share one etcd cluster, the Redis test stops it and starts a Redis cluster (both on the same
- * node addresses and users, so never at the same time). Every port differs from the defaults a
- * developer's cluster (ssh 2222, etcd 2379/2380, Redis 6379) and stack (19092, 8081) use.
+ * share one etcd cluster, the Redis test stops it and starts a Redis cluster (one cluster at a
+ * time: the same node addresses, and less load on a small machine). Every port differs from the
+ * defaults a developer's cluster (ssh 2222, etcd 2379/2380, Redis 6379) and stack (19092, 8081)
+ * use, and the clusters' node users are their own.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ChaosCampaignIT {
@@ -378,7 +379,7 @@ class ChaosCampaignIT {
   void shouldNameTheAcknowledgedWritesLostWhenTheRedisPrimaryRestartsEmptyAndFailTheGate()
       throws Exception {
     long t0 = System.nanoTime();
-    if (etcd != null) { // same node addresses and users: one cluster at a time
+    if (etcd != null) { // one cluster at a time on the node addresses
       etcd.close();
     }
     long s0 = System.nanoTime();
