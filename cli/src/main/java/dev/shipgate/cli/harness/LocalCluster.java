@@ -2,6 +2,7 @@ package dev.shipgate.cli.harness;
 
 import dev.shipgate.cli.io.FileTrees;
 import dev.shipgate.producer.remote.Node;
+import dev.shipgate.producer.remote.Shell;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -580,9 +581,9 @@ public final class LocalCluster implements AutoCloseable {
     // non-interactive shell's background job is not a group leader, so it execs too: $! is the
     // target's own PID
     return "setsid " + SETPRIV + " --reuid=" + ids.uid() + " --regid=" + ids.gid()
-        + " --clear-groups " + argv.stream().map(LocalCluster::quote).collect(Collectors.joining(" "))
-        + " </dev/null >>" + quote(nd.resolve("target.log").toString()) + " 2>&1 & echo $! >"
-        + quote(nd.resolve("target.pid").toString());
+        + " --clear-groups " + argv.stream().map(Shell::quote).collect(Collectors.joining(" "))
+        + " </dev/null >>" + Shell.quote(nd.resolve("target.log").toString()) + " 2>&1 & echo $! >"
+        + Shell.quote(nd.resolve("target.pid").toString());
   }
 
   /**
@@ -1099,13 +1100,6 @@ public final class LocalCluster implements AutoCloseable {
     if (r.exit() != 0) {
       throw new LocalClusterException("ssh-keygen " + key + " failed: " + r.output());
     }
-  }
-
-  static String quote(String s) {
-    if (!s.isEmpty() && s.matches("[A-Za-z0-9_./:=,@+-]+")) {
-      return s;
-    }
-    return "'" + s.replace("'", "'\\''") + "'";
   }
 
   private static boolean portOpen(String address, int port) {

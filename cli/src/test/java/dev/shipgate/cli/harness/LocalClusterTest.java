@@ -60,13 +60,6 @@ class LocalClusterTest {
   }
 
   @Test
-  void quoteLeavesPlainWordsAndQuotesTheRest() {
-    assertEquals("/a/b", LocalCluster.quote("/a/b"));
-    assertEquals("''", LocalCluster.quote(""));
-    assertEquals("'it'\\''s'", LocalCluster.quote("it's"));
-  }
-
-  @Test
   void eachDirectoryHasItsOwnNodeUsers() {
     String demo = LocalCluster.userPrefix(Path.of("/home/u/shipgate/.shipgate/cluster"));
     String test = LocalCluster.userPrefix(Path.of("/tmp/junit123/cluster"));

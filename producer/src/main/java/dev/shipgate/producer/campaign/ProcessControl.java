@@ -6,6 +6,7 @@ import dev.shipgate.producer.remote.CommandResult;
 import dev.shipgate.producer.remote.CommandRunner;
 import dev.shipgate.producer.remote.Node;
 import dev.shipgate.producer.remote.RemoteException;
+import dev.shipgate.producer.remote.Shell;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,12 +94,12 @@ public final class ProcessControl {
   }
 
   static String stopCommand(Node node) {
-    String pid = "\"$(cat " + quote(node.pidFile()) + ")\"";
+    String pid = "\"$(cat " + Shell.singleQuoted(node.pidFile()) + ")\"";
     return "kill -STOP " + pid + " && ps -o stat= -p " + pid;
   }
 
   static String stateCommand(Node node) {
-    return "ps -o stat= -p \"$(cat " + quote(node.pidFile()) + ")\"";
+    return "ps -o stat= -p \"$(cat " + Shell.singleQuoted(node.pidFile()) + ")\"";
   }
 
   private static void sleep(long millis) {
@@ -110,19 +111,14 @@ public final class ProcessControl {
   }
 
   static String resumeCommand(Node node) {
-    String pid = "\"$(cat " + quote(node.pidFile()) + ")\"";
+    String pid = "\"$(cat " + Shell.singleQuoted(node.pidFile()) + ")\"";
     return "kill -CONT " + pid + " && ps -o stat= -p " + pid;
   }
 
   static String restartCommand(Node node) {
-    return "pid=$(cat " + quote(node.pidFile()) + " 2>/dev/null);"
+    return "pid=$(cat " + Shell.singleQuoted(node.pidFile()) + " 2>/dev/null);"
         + " if [ -n \"$pid\" ] && kill -0 \"$pid\" 2>/dev/null"
         + " && [ \"$(ps -o stat= -p \"$pid\" | cut -c1)\" != Z ];"
         + " then echo \"running $pid\"; else " + node.startCommand() + "; echo restarted; fi";
-  }
-
-  /** Single-quotes {@code s} for /bin/sh. */
-  public static String quote(String s) {
-    return "'" + s.replace("'", "'\\''") + "'";
   }
 }

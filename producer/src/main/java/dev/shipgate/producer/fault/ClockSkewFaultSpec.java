@@ -1,5 +1,6 @@
 package dev.shipgate.producer.fault;
 
+import dev.shipgate.producer.remote.Shell;
 import dev.shipgate.producer.settings.Settings;
 import java.time.Duration;
 import java.util.Locale;

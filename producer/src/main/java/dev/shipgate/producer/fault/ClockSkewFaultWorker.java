@@ -3,6 +3,7 @@ package dev.shipgate.producer.fault;
 import dev.shipgate.events.FaultAction;
 import dev.shipgate.producer.remote.CommandResult;
 import dev.shipgate.producer.remote.Node;
+import dev.shipgate.producer.remote.Shell;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import org.slf4j.Logger;

@@ -3,6 +3,7 @@ package dev.shipgate.producer.fault;
 import dev.shipgate.producer.remote.CommandResult;
 import dev.shipgate.producer.remote.Node;
 import dev.shipgate.producer.remote.RemoteException;
+import dev.shipgate.producer.remote.Shell;
 import java.time.Duration;
 
 /**

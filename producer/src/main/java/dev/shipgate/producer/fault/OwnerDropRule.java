@@ -1,6 +1,7 @@
 package dev.shipgate.producer.fault;
 
 import dev.shipgate.producer.remote.Node;
+import dev.shipgate.producer.remote.Shell;
 import java.util.List;
 
 /**

@@ -176,8 +176,8 @@ public final class JschCommandRunner implements CommandRunner {
   static String withRemoteTimeout(String command, Duration timeout) {
     long millis = timeout.toMillis() + 1000;
     String seconds = String.format(Locale.ROOT, "%d.%03d", millis / 1000, millis % 1000);
-    return "exec timeout -k 2 " + seconds + " \"${SHELL:-/bin/sh}\" -c '"
-        + command.replace("'", "'\\''") + "'";
+    return "exec timeout -k 2 " + seconds + " \"${SHELL:-/bin/sh}\" -c "
+        + Shell.singleQuoted(command);
   }
 
   /** Whether the node has coreutils {@code timeout}: asked once per node, on the session at hand. */

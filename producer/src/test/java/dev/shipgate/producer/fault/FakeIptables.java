@@ -2,6 +2,7 @@ package dev.shipgate.producer.fault;
 
 import dev.shipgate.producer.remote.CapturingCommandRunner.Call;
 import dev.shipgate.producer.remote.CommandResult;
+import dev.shipgate.producer.remote.Shell;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,25 +1,33 @@
-package dev.shipgate.producer.fault;
+package dev.shipgate.producer.remote;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** POSIX shell quoting for the command lines the workers send, and splitting of listed lines. */
-final class Shell {
+/**
+ * POSIX shell quoting for the command lines sent to nodes (fault workers, probes, the SSH runner's
+ * node-side deadline, the local cluster harness), and splitting of listed lines.
+ */
+public final class Shell {
   private Shell() {}
 
   private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
 
   /** {@code word} as one shell word: unchanged when it needs no quoting, else single-quoted. */
-  static String quote(String word) {
+  public static String quote(String word) {
     if (SAFE.matcher(word).matches()) {
       return word;
     }
-    return "'" + word.replace("'", "'\\''") + "'";
+    return singleQuoted(word);
+  }
+
+  /** {@code s} single-quoted, always ({@code it's} becomes {@code 'it'\''s'}). */
+  public static String singleQuoted(String s) {
+    return "'" + s.replace("'", "'\\''") + "'";
   }
 
   /** Splits a line as {@code iptables -S} prints it: words, with double-quoted words unquoted. */
-  static List<String> split(String line) {
+  public static List<String> split(String line) {
     List<String> words = new ArrayList<>();
     StringBuilder cur = new StringBuilder();
     boolean inQuotes = false;
