@@ -27,7 +27,9 @@ import picocli.CommandLine.Model.CommandSpec;
         + " per-cycle *.jsonl), a directory of them, or one run-chaos.sh JSONL file"
         + " (with --campaign-id).",
         "Malformed input is reported one line per problem (file, line, field) and the command"
-            + " exits 2; everything valid is still imported."})
+            + " exits 2; everything valid is still imported. Only regular files inside each PATH"
+            + " are read: symbolic links, FIFOs and devices are reported, not followed; a PATH"
+            + " with nothing to import exits 2."})
 public final class ImportCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "PATH", arity = "1..*", description = "run directories or JSONL files")
@@ -45,15 +47,21 @@ public final class ImportCommand implements Callable<Integer> {
       description = "name of the system under test (default: ai-memory)")
   String targetName;
 
+  @Option(names = "--follow-symlinks",
+      description = "follow symbolic links that stay inside each PATH (default: every link is"
+          + " refused with a line naming it)")
+  boolean followSymlinks;
+
   @Mixin ConnectionOptions connection;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    ImportOptions options = options(spec, campaignId, phases, targetName);
+    ImportOptions options = options(spec, campaignId, phases, targetName)
+        .withFollowSymlinks(followSymlinks);
     for (Path p : paths) {
-      if (!Files.exists(p)) {
+      if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new ParameterException(spec.commandLine(), "PATH " + p + " does not exist");
       }
     }

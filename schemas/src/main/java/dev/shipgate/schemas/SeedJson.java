@@ -32,15 +32,64 @@ public final class SeedJson {
     return MAPPER.createObjectNode();
   }
 
-  /** Parses JSON text; throws {@link IllegalArgumentException} with a one-line message. */
+  /**
+   * The most digits a number may have written out plainly ({@code 1e999999999} would be a billion):
+   * {@link BigDecimal#toPlainString()} of a number beyond it costs memory without bound, so such
+   * numbers are refused when read and never printed plainly.
+   */
+  public static final int MAX_PLAIN_DIGITS = 64;
+
+  /**
+   * Why {@code value} cannot be taken as a number (more than {@link #MAX_PLAIN_DIGITS} digits when
+   * written out plainly: a huge exponent), in one line, or null when it can.
+   */
+  public static String numberProblem(BigDecimal value) {
+    long integerDigits = Math.max(1L, (long) value.precision() - value.scale());
+    long fractionDigits = Math.max(0L, value.scale());
+    if (integerDigits + fractionDigits > MAX_PLAIN_DIGITS) {
+      String text = value.toString();
+      return "number " + (text.length() > 40 ? text.substring(0, 37) + "..." : text)
+          + " is out of range (more than " + MAX_PLAIN_DIGITS + " digits written out)";
+    }
+    return null;
+  }
+
+  /**
+   * Parses JSON text; throws {@link IllegalArgumentException} with a one-line message, also for a
+   * number out of range ({@link #numberProblem}).
+   */
   public static JsonNode parse(String text) {
     try {
-      return MAPPER.readTree(text);
+      JsonNode node = MAPPER.readTree(text);
+      String problem = numberProblem(node);
+      if (problem != null) {
+        throw new IllegalArgumentException(problem);
+      }
+      return node;
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage()
           + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
               + " column " + e.getLocation().getColumnNr()), e);
     }
+  }
+
+  /** The first number of {@code node} (depth first) that is out of range, or null. */
+  private static String numberProblem(JsonNode node) {
+    if (node == null) {
+      return null;
+    }
+    if (node.isBigDecimal()) {
+      return numberProblem(node.decimalValue());
+    }
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        String problem = numberProblem(child);
+        if (problem != null) {
+          return problem;
+        }
+      }
+    }
+    return null;
   }
 
   /** A decimal as a JSON number node, printed plainly ({@code 1}, {@code 0.2}, {@code 0.995}). */
@@ -105,7 +154,9 @@ public final class SeedJson {
       newline(out, indent, depth);
       out.append(']');
     } else if (node.isBigDecimal()) {
-      out.append(node.decimalValue().toPlainString());
+      BigDecimal d = node.decimalValue();
+      // never a billion digits: a number out of range keeps its exponent
+      out.append(numberProblem(d) == null ? d.toPlainString() : d.toString());
     } else {
       out.append(scalar(node));
     }

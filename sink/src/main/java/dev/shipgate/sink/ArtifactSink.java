@@ -8,6 +8,7 @@ import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseVerdict;
 import dev.shipgate.schemas.CampaignIds;
+import dev.shipgate.schemas.DeadLetters;
 import dev.shipgate.schemas.SeedJson;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
@@ -420,13 +421,12 @@ public final class ArtifactSink implements AutoCloseable {
 
   private Future<RecordMetadata> deadLetter(ConsumerRecord<byte[], byte[]> record,
       String campaign, String reason) {
-    DeadLetter letter = DeadLetter.newBuilder()
+    DeadLetter letter = DeadLetters.withValue(DeadLetter.newBuilder(), record.value())
         .setSourceTopic(record.topic())
         .setPartition(record.partition())
         .setOffset(record.offset())
         .setCampaignId(campaign)
         .setKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
         .setReason(reason)
         .setComponent(COMPONENT)
         .setEventTime(Instant.now())

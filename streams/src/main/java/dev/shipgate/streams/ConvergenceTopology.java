@@ -17,6 +17,7 @@ import dev.shipgate.results.BoundSource;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.Verdict;
+import dev.shipgate.schemas.ConvergenceMath;
 import dev.shipgate.schemas.registry.SchemaRegistry;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -97,6 +98,8 @@ public final class ConvergenceTopology {
     public long contribOk;
     public long contribMin;
     public long contribLost;
+    public long contribUnacked;
+    public long contribForeign;
     public String fingerprint;
   }
 
@@ -115,6 +118,8 @@ public final class ConvergenceTopology {
     public Long count;
     public String raw;
     public List<String> ids;
+    /** Records the driver saw but did not count (not the campaign's), null when unknown. */
+    public Long foreign;
   }
 
   /** Aggregate of one fault class, stored under {@code <campaign>/<fault>}. */
@@ -127,6 +132,8 @@ public final class ConvergenceTopology {
     public String importedBound;
     public Integer importedCycles;
     public Integer importedWritesPerCycle;
+    public long unackedApplied;
+    public long foreignRecords;
     public String notApplied;
     public String checkError;
     public Boolean seedPass;
@@ -189,6 +196,7 @@ public final class ConvergenceTopology {
         c.count = n.getCount();
         c.raw = n.getRawCount();
         c.ids = n.getIds() == null ? null : new ArrayList<>(n.getIds());
+        c.foreign = n.getForeignCount();
         nodes.add(c);
       }
       state.nodes = nodes;
@@ -288,16 +296,38 @@ public final class ConvergenceTopology {
       CycleConvergence cc = cycleRecord(campaign, state, ledger.config(campaign), time);
       long lost = distinctLost(cc.getLostIds());
       FaultState fault = fault(campaign, state.fault);
+      try {
+        long sumOk = Math.addExact(fault.sumOk, cc.getOk() - state.contribOk);
+        long sumMin = Math.addExact(fault.sumMin, cc.getMinPeer() - state.contribMin);
+        long lostWrites = Math.addExact(fault.lostWrites, lost - state.contribLost);
+        long unacked = Math.addExact(fault.unackedApplied,
+            cc.getUnacknowledgedApplied() - state.contribUnacked);
+        long foreign = Math.addExact(fault.foreignRecords,
+            cc.getForeignRecords() - state.contribForeign);
+        ConvergenceMath.thousandths(sumMin, sumOk); // the bound of these sums must exist too
+        fault.sumOk = sumOk;
+        fault.sumMin = sumMin;
+        fault.lostWrites = lostWrites;
+        fault.unackedApplied = unacked;
+        fault.foreignRecords = foreign;
+      } catch (ArithmeticException e) {
+        // never reached within the evidence ceilings; if it were, no bound is better than a
+        // wrapped one
+        fault.checkError = "sums out of range after cycle " + state.cycle + " ("
+            + e.getMessage() + "); not judged";
+        cycles.put(key, state);
+        emitBound(campaign, fault, time, ts);
+        return;
+      }
       if (!state.counted) {
         fault.cycles++;
         state.counted = true;
       }
-      fault.sumOk += cc.getOk() - state.contribOk;
-      fault.sumMin += cc.getMinPeer() - state.contribMin;
-      fault.lostWrites += lost - state.contribLost;
       state.contribOk = cc.getOk();
       state.contribMin = cc.getMinPeer();
       state.contribLost = lost;
+      state.contribUnacked = cc.getUnacknowledgedApplied();
+      state.contribForeign = cc.getForeignRecords();
       String fingerprint = fingerprint(cc);
       boolean changed = !fingerprint.equals(state.fingerprint);
       state.fingerprint = fingerprint;
@@ -347,6 +377,7 @@ public final class ConvergenceTopology {
     long fail;
     long indeterminate = 0;
     List<String> okIds = new ArrayList<>();
+    boolean writesKnown = !state.writes.isEmpty() || state.tally != null;
     if (!state.writes.isEmpty() || state.tally == null) {
       writes = state.writes.size();
       ok = 0;
@@ -387,6 +418,8 @@ public final class ConvergenceTopology {
     }
     long node1 = 0;
     long node2 = 0;
+    long foreign = 0;
+    Set<String> unackedHeld = new HashSet<>();
     Map<String, List<String>> lost = new LinkedHashMap<>();
     if (state.nodes != null) {
       for (NodeCount n : state.nodes) {
@@ -394,17 +427,44 @@ public final class ConvergenceTopology {
           continue;
         }
         counts.set(n.index, n.raw != null ? n.raw : n.count != null ? n.count.toString() : "ERR");
-        long nz = ConvergenceMath.nz(n.count, n.raw);
+        long held;
+        if (n.ids != null && !state.writes.isEmpty()) {
+          // only the campaign's own writes count: a record of an earlier run under a same-named
+          // key, or anyone else's, can never raise the bound
+          held = 0;
+          for (String id : new HashSet<>(n.ids)) {
+            String outcome = state.writes.get(id);
+            if (outcome == null) {
+              continue;
+            }
+            held++;
+            if (!WriteOutcome.OK.name().equals(outcome) && (n.index == 1 || n.index == 2)) {
+              unackedHeld.add(id);
+            }
+          }
+          long others = (n.foreign == null ? 0 : n.foreign) + n.ids.size() - held;
+          foreign = Math.max(foreign, others);
+        } else {
+          held = ConvergenceMath.nz(n.count, n.raw);
+          if (writesKnown && held > writes) {
+            // counted rows beyond the cycle's writes cannot be the cycle's own
+            foreign = Math.max(foreign, held - writes);
+            held = writes;
+          }
+          if (n.foreign != null) {
+            foreign = Math.max(foreign, n.foreign);
+          }
+        }
         if (n.index == 1) {
-          node1 = nz;
+          node1 = held;
         } else if (n.index == 2) {
-          node2 = nz;
+          node2 = held;
         }
         if (n.ids != null) {
-          Set<String> held = new HashSet<>(n.ids);
+          Set<String> ids = new HashSet<>(n.ids);
           List<String> missing = new ArrayList<>();
           for (String id : okIds) {
-            if (!held.contains(id)) {
+            if (!ids.contains(id)) {
               missing.add(id);
             }
           }
@@ -424,6 +484,8 @@ public final class ConvergenceTopology {
         .setNodeCounts(counts)
         .setMinPeer(Math.min(node1, node2))
         .setLostIds(lost)
+        .setUnacknowledgedApplied(unackedHeld.size())
+        .setForeignRecords(foreign)
         .setObserved(state.nodes != null)
         .setUpdatedAt(time)
         .build();
@@ -486,6 +548,18 @@ public final class ConvergenceTopology {
     }
     Integer writesPerCycle = imported ? state.importedWritesPerCycle
         : config == null ? null : config.getWritesPerCycle();
+    List<String> notes = new ArrayList<>();
+    if (measured && bound.compareTo(BigDecimal.ONE) > 0) {
+      notes.add(state.unackedApplied > 0
+          ? "above 1: " + state.unackedApplied + " of the campaign's own writes that were not"
+              + " acknowledged were applied on a peer"
+          : "above 1: the peers hold more of the cycles' writes than were acknowledged (writes"
+              + " that were not acknowledged were applied)");
+    }
+    if (measured && state.foreignRecords > 0) {
+      notes.add(state.foreignRecords + " records in the cycles' namespaces were not written by"
+          + " this campaign; not counted");
+    }
     return FaultBound.newBuilder()
         .setCampaignId(campaign)
         .setFault(state.fault)
@@ -500,6 +574,9 @@ public final class ConvergenceTopology {
         .setThreshold(thresholdText)
         .setWilsonLower(wilson)
         .setLostWrites(state.lostWrites)
+        .setUnacknowledgedApplied(imported ? 0 : state.unackedApplied)
+        .setForeignRecords(imported ? 0 : state.foreignRecords)
+        .setBoundNote(notes.isEmpty() ? null : String.join("; ", notes))
         .setSeedPass(seedPass)
         .setVerdict(verdict)
         .setReason(reason)

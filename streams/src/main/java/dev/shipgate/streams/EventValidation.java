@@ -5,15 +5,22 @@ import dev.shipgate.events.CampaignConfig;
 import dev.shipgate.events.CampaignEvent;
 import dev.shipgate.events.CampaignEventType;
 import dev.shipgate.events.CheckResult;
+import dev.shipgate.events.NodeObservation;
 import dev.shipgate.events.Observation;
 import dev.shipgate.events.WriteResult;
+import dev.shipgate.schemas.ConvergenceMath;
+import dev.shipgate.schemas.EvidenceLimits;
 import dev.shipgate.schemas.SeedJson;
 import java.math.BigDecimal;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
  * What a decoded event must carry for the topologies to use it. A violation is refused as a dead
  * letter with a one-line reason naming the field and its value, so processing never fails on it.
+ * Counts beyond {@link EvidenceLimits}, tallies that do not add up and bounds the seed could not
+ * have printed are refused too: a forged tally is never evidence, and the sums Streams keeps can
+ * never overflow.
  */
 final class EventValidation {
   private EventValidation() {}
@@ -30,14 +37,27 @@ final class EventValidation {
         return "phase 4 write '" + w.getWriteId() + "' has fault " + quote(w.getFault())
             + " and cycle " + w.getCycle() + ": both are required";
       }
-      return null;
+      return cycleProblem(w.getCycle());
     }
     if (value instanceof Observation o) {
       if (o.getPhase() == 4 && (o.getFault() == null || o.getCycle() == null)) {
         return "phase 4 observation has fault " + quote(o.getFault()) + " and cycle "
             + o.getCycle() + ": both are required";
       }
-      return null;
+      for (NodeObservation n : o.getNodes()) {
+        if (n.getCount() != null) {
+          String problem = EvidenceLimits.countProblem("count of node " + quote(n.getNode()),
+              n.getCount());
+          if (problem != null) {
+            return problem;
+          }
+        }
+        if (n.getNodeIndex() < 0 || n.getNodeIndex() > 99) {
+          return "node_index " + n.getNodeIndex() + " of node " + quote(n.getNode())
+              + " is not an index from 0 to 99";
+        }
+      }
+      return cycleProblem(o.getCycle());
     }
     if (value instanceof CheckResult c) {
       return check(c);
@@ -59,8 +79,13 @@ final class EventValidation {
       }
     }
     String min = config.getThresholds().getConvergenceMin();
-    if (decimal(min) == null) {
+    BigDecimal threshold = decimal(min);
+    if (threshold == null) {
       return "config.thresholds.convergence_min " + quote(min) + " is not a decimal";
+    }
+    if (threshold.signum() < 0 || threshold.compareTo(BigDecimal.ONE) > 0
+        || SeedJson.numberProblem(threshold) != null) {
+      return "config.thresholds.convergence_min " + quote(min) + " is not between 0 and 1";
     }
     return jsonObjectProblem("config.extra_json", config.getExtraJson());
   }
@@ -77,24 +102,73 @@ final class EventValidation {
     if (c.getError() != null) {
       return null;
     }
+    for (Map.Entry<String, Long> m : c.getMetrics().entrySet()) {
+      String beyond = EvidenceLimits.countProblem("metrics." + m.getKey() + " of check "
+          + c.getCheck(), m.getValue());
+      if (beyond != null) {
+        return beyond;
+      }
+    }
     switch (c.getCheck()) {
       case "phase1.node":
         return c.getNode() == null ? "node is null on check phase1.node" : null;
+      case "phase2.writes":
+        return tallyProblem(c, "total_writes");
       case "phase4.cycle":
-        return c.getFault() == null || c.getCycle() == null
-            ? "check phase4.cycle has fault " + quote(c.getFault()) + " and cycle " + c.getCycle()
-                + ": both are required"
-            : null;
+        if (c.getFault() == null || c.getCycle() == null) {
+          return "check phase4.cycle has fault " + quote(c.getFault()) + " and cycle "
+              + c.getCycle() + ": both are required";
+        }
+        String cycle = cycleProblem(c.getCycle());
+        return cycle != null ? cycle : tallyProblem(c, "writes");
       case "phase4.bound":
         if (c.getFault() == null) {
           return "fault is null on check phase4.bound";
         }
         String bound = c.getValues().get("bound");
-        return decimal(bound) == null
-            ? "values.bound " + quote(bound) + " of check phase4.bound is not a decimal" : null;
+        String unprintable = ConvergenceMath.recordedBoundProblem(bound);
+        return unprintable == null ? null
+            : "values.bound " + quote(bound) + " of check phase4.bound: " + unprintable;
       default:
         return null;
     }
+  }
+
+  /**
+   * A tally no cycle can have measured: a part above the total, or parts that do not add up to
+   * it. It is never evidence.
+   */
+  private static String tallyProblem(CheckResult c, String totalKey) {
+    Map<String, Long> m = c.getMetrics();
+    Long total = m.get(totalKey);
+    Long ok = m.get("ok");
+    Long quorum = m.get("quorum_not_met");
+    Long fail = m.get("fail");
+    if (total == null) {
+      return null;
+    }
+    for (String part : new String[] {"ok", "quorum_not_met", "fail"}) {
+      Long n = m.get(part);
+      if (n != null && n > total) {
+        return "metrics." + part + " " + n + " of check " + c.getCheck() + " exceeds metrics."
+            + totalKey + " " + total;
+      }
+    }
+    if (ok != null && quorum != null && fail != null && ok + quorum + fail != total) {
+      return "metrics.ok + quorum_not_met + fail of check " + c.getCheck() + " = " + ok + " + "
+          + quorum + " + " + fail + " = " + (ok + quorum + fail) + ", not metrics." + totalKey
+          + " " + total;
+    }
+    return null;
+  }
+
+  private static String cycleProblem(Integer cycle) {
+    if (cycle == null) {
+      return null;
+    }
+    return cycle < 1 || cycle > EvidenceLimits.MAX_CYCLES
+        ? "cycle " + cycle + " is not a cycle number from 1 to " + EvidenceLimits.MAX_CYCLES
+        : null;
   }
 
   private static String jsonProblem(String field, String text) {

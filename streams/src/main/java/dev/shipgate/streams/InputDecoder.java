@@ -1,6 +1,7 @@
 package dev.shipgate.streams;
 
 import dev.shipgate.schemas.CampaignIds;
+import dev.shipgate.schemas.DeadLetters;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.registry.SchemaRegistry;
 import dev.shipgate.schemas.registry.SchemaRegistryException;
@@ -103,14 +104,13 @@ final class InputDecoder<V extends SpecificRecord>
     LOG.warn("dead letter from {} partition {} offset {}: {}",
         topic.name(), meta.map(RecordMetadata::partition).orElse(null),
         meta.map(RecordMetadata::offset).orElse(null), reason);
-    DeadLetter letter = DeadLetter.newBuilder()
+    DeadLetter letter = DeadLetters.withValue(DeadLetter.newBuilder(), record.value())
         .setSourceTopic(meta.map(RecordMetadata::topic).orElse(topic.name()))
         .setPartition(meta.map(RecordMetadata::partition).orElse(null))
         .setOffset(meta.map(RecordMetadata::offset).orElse(null))
         .setCampaignId(campaign)
         .setKey(key == null ? null : ByteBuffer.wrap(key.getBytes(
             java.nio.charset.StandardCharsets.UTF_8)))
-        .setValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
         .setReason(reason)
         .setComponent(component)
         .setEventTime(Instant.ofEpochMilli(context.currentSystemTimeMs()))

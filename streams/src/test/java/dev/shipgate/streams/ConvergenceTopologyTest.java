@@ -291,4 +291,113 @@ class ConvergenceTopologyTest {
       assertEquals(Verdict.PASS, h.campaigns().get(C).getVerdict());
     }
   }
+
+  /** The ids of writes c<cycle>-w<from>..c<cycle>-w<to>. */
+  private static List<String> ids(int cycle, int from, int to) {
+    List<String> out = new java.util.ArrayList<>();
+    for (int w = from; w <= to; w++) {
+      out.add("c" + cycle + "-w" + w);
+    }
+    return out;
+  }
+
+  @Test
+  void shouldCountOnlyTheCampaignsOwnIdsSoAnEarlierRunsKeysCanNeverRaiseTheBound()
+      throws Exception {
+    try (Harness h = startedHarness()) {
+      for (int seq = 1; seq <= 100; seq++) {
+        h.send(write(C, PM, 1, seq, WriteOutcome.OK));
+      }
+      // peers b and c hold only 20 of the campaign's writes, plus 162 keys an earlier campaign
+      // left under the same names
+      List<String> stale = ids(9, 1, 162);
+      List<String> peer = new java.util.ArrayList<>(ids(1, 1, 20));
+      peer.addAll(stale);
+      h.send(observation(C, PM, 1, List.of(ids(1, 1, 100), peer, peer), "100", "182", "182"));
+
+      CycleConvergence cc = h.cycles().get(C + "/" + PM + "/1");
+      assertEquals(20, cc.getMinPeer(), "own ids only");
+      assertEquals(162, cc.getForeignRecords());
+      FaultBound b = bound(h);
+      assertEquals("0.2", b.getBound());
+      assertEquals(Verdict.FAIL, b.getVerdict());
+      assertEquals(80, b.getLostWrites());
+      assertEquals("162 records in the cycles' namespaces were not written by this campaign;"
+          + " not counted", b.getBoundNote());
+    }
+  }
+
+  @Test
+  void shouldExceedOneOnlyFromTheCampaignsOwnUnacknowledgedWritesAndSaySo() throws Exception {
+    try (Harness h = startedHarness()) {
+      for (int cycle = 1; cycle <= 30; cycle++) {
+        for (int seq = 1; seq <= 100; seq++) {
+          h.send(write(C, PM, cycle, seq, seq <= 98 ? WriteOutcome.OK
+              : WriteOutcome.INDETERMINATE));
+        }
+        List<String> all = ids(cycle, 1, 100);
+        h.send(observation(C, PM, cycle, List.of(all, all, all), "100", "100", "100"));
+      }
+      FaultBound b = bound(h);
+      assertEquals("1.02", b.getBound(), "floor(1000 * 3000 / 2940) / 1000");
+      assertEquals(60, b.getUnacknowledgedApplied());
+      assertEquals("above 1: 60 of the campaign's own writes that were not acknowledged were"
+          + " applied on a peer", b.getBoundNote());
+      assertEquals(2, h.cycles().get(C + "/" + PM + "/1").getUnacknowledgedApplied());
+    }
+  }
+
+  @Test
+  void shouldCapACountWithoutIdsAtTheCyclesWrites() throws Exception {
+    try (Harness h = startedHarness()) {
+      h.send(cycleTally(C, PM, 1, 100, 100, 0, 0));
+      h.send(observation(C, PM, 1, "100", "262", "262"));
+
+      CycleConvergence cc = h.cycles().get(C + "/" + PM + "/1");
+      assertEquals(List.of("100", "262", "262"), cc.getNodeCounts(), "kept as observed");
+      assertEquals(100, cc.getMinPeer());
+      assertEquals(162, cc.getForeignRecords());
+      assertEquals("1", bound(h).getBound(), "never 2.62");
+    }
+  }
+
+  @Test
+  void shouldDeadLetterAForgedTallyInsteadOfSummingItIntoAPass() throws Exception {
+    try (Harness h = startedHarness()) {
+      long max = Long.MAX_VALUE;
+      h.send(Events.check(C, 4, "phase4.cycle").setFault(PM).setCycle(1)
+          .setMetrics(Map.of("writes", 100L, "ok", max)).build());
+      h.send(Events.check(C, 4, "phase4.cycle").setFault(PM).setCycle(2)
+          .setMetrics(Map.of("writes", 100L, "ok", max)).build());
+      h.send(Events.check(C, 4, "phase4.cycle").setFault(PM).setCycle(3)
+          .setMetrics(Map.of("writes", 100L, "ok", 150L)).build());
+      h.send(Events.check(C, 4, "phase4.cycle").setFault(PM).setCycle(4)
+          .setMetrics(Map.of("writes", 100L, "ok", 90L, "quorum_not_met", 0L, "fail", 0L))
+          .build());
+      h.send(Events.check(C, 4, "phase4.bound").setFault(PM)
+          .setValues(Map.of("bound", "1e999999999")).build());
+
+      List<String> reasons = h.deadLetters().stream().map(kv -> kv.value.getReason()).toList();
+      assertEquals(List.of(
+          "metrics.ok of check phase4.cycle " + max + " exceeds the ceiling of 1000000000",
+          "metrics.ok of check phase4.cycle " + max + " exceeds the ceiling of 1000000000",
+          "metrics.ok 150 of check phase4.cycle exceeds metrics.writes 100",
+          "metrics.ok + quorum_not_met + fail of check phase4.cycle = 90 + 0 + 0 = 90, not"
+              + " metrics.writes 100",
+          "values.bound '1e999999999' of check phase4.bound: number 1E+999999999 is out of"
+              + " range (more than 64 digits written out)"), reasons);
+      assertNull(bound(h), "no bound from forged evidence");
+      assertTrue(h.campaigns().get(C) == null
+          || h.campaigns().get(C).getVerdict() != Verdict.PASS);
+    }
+  }
+
+  @Test
+  void shouldDeadLetterACountBeyondTheCeilingInAnObservation() throws Exception {
+    try (Harness h = startedHarness()) {
+      h.send(observation(C, PM, 1, "100", "2000000000", "100"));
+      assertEquals(List.of("count of node 'b' 2000000000 exceeds the ceiling of 1000000000"),
+          h.deadLetters().stream().map(kv -> kv.value.getReason()).toList());
+    }
+  }
 }

@@ -11,8 +11,11 @@ import java.util.List;
  * @param phasesEnabled the phases the campaign must have evidence for; null: the seed protocol's
  *     {@code [1, 2, 3, 4]}
  * @param targetName the system under test; null: {@code ai-memory}
+ * @param followSymlinks follow symbolic links that stay inside the import root (default: refuse
+ *     every link, with a line each)
  */
-public record ImportOptions(String campaignId, List<Integer> phasesEnabled, String targetName) {
+public record ImportOptions(String campaignId, List<Integer> phasesEnabled, String targetName,
+    boolean followSymlinks) {
 
   /** The seed protocol's phases. */
   public static final List<Integer> SEED_PHASES = List.of(1, 2, 3, 4);
@@ -37,19 +40,23 @@ public record ImportOptions(String campaignId, List<Integer> phasesEnabled, Stri
 
   /** No overrides: everything from the artifacts and the seed protocol. */
   public static ImportOptions defaults() {
-    return new ImportOptions(null, null, null);
+    return new ImportOptions(null, null, null, false);
   }
 
   public ImportOptions withCampaignId(String id) {
-    return new ImportOptions(id, phasesEnabled, targetName);
+    return new ImportOptions(id, phasesEnabled, targetName, followSymlinks);
   }
 
   public ImportOptions withPhasesEnabled(List<Integer> phases) {
-    return new ImportOptions(campaignId, phases, targetName);
+    return new ImportOptions(campaignId, phases, targetName, followSymlinks);
   }
 
   public ImportOptions withTargetName(String name) {
-    return new ImportOptions(campaignId, phasesEnabled, name);
+    return new ImportOptions(campaignId, phasesEnabled, name, followSymlinks);
+  }
+
+  public ImportOptions withFollowSymlinks(boolean follow) {
+    return new ImportOptions(campaignId, phasesEnabled, targetName, follow);
   }
 
   List<Integer> effectivePhases() {

@@ -33,6 +33,17 @@ final class LocatedJson {
     }
   }
 
+  /** A number too large to be read safely; becomes a {@link SyntaxError} naming its line. */
+  private static final class OutOfRange extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final int line;
+
+    OutOfRange(String message, int line) {
+      super(message);
+      this.line = line;
+    }
+  }
+
   private final JsonNode root;
   private final Map<String, Integer> lines;
 
@@ -53,6 +64,8 @@ final class LocatedJson {
             parser.currentTokenLocation().getLineNr());
       }
       return new LocatedJson(root, lines);
+    } catch (OutOfRange e) {
+      throw new SyntaxError(e.getMessage(), e.line);
     } catch (JsonProcessingException e) {
       int line = e.getLocation() == null ? 1 : Math.max(1, e.getLocation().getLineNr());
       throw new SyntaxError("invalid JSON: " + oneLine(e.getOriginalMessage()), line);
@@ -94,8 +107,14 @@ final class LocatedJson {
           default:
             return nodes.numberNode(p.getBigIntegerValue());
         }
-      case VALUE_NUMBER_FLOAT:
-        return nodes.numberNode(p.getDecimalValue());
+      case VALUE_NUMBER_FLOAT: {
+        java.math.BigDecimal value = p.getDecimalValue();
+        String problem = SeedJson.numberProblem(value);
+        if (problem != null) {
+          throw new OutOfRange(problem, p.currentTokenLocation().getLineNr());
+        }
+        return nodes.numberNode(value);
+      }
       case VALUE_TRUE:
         return nodes.booleanNode(true);
       case VALUE_FALSE:

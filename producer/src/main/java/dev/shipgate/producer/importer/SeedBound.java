@@ -1,13 +1,14 @@
 package dev.shipgate.producer.importer;
 
 import dev.shipgate.producer.importer.CycleLine.Count;
-import java.math.BigDecimal;
+import dev.shipgate.schemas.ConvergenceMath;
 import java.util.Collection;
 
 /**
- * The seed's convergence bound over imported cycles, used only to note when a recorded bound
- * disagrees with the cycles imported for the same fault class (Streams computes the real one):
- * {@code floor(1000 × Σ min(nz(count_node1), nz(count_node2)) / Σ ok) / 1000}, 1 when Σ ok = 0.
+ * The seed's convergence bound ({@link ConvergenceMath}) over imported cycles, used only to note
+ * when a recorded bound disagrees with the cycles imported for the same fault class (Streams
+ * computes the real one, the same way: a node counts at most the cycle's writes). Every count of a
+ * line is within the evidence ceilings, so the sums cannot overflow.
  */
 final class SeedBound {
   private SeedBound() {}
@@ -17,13 +18,10 @@ final class SeedBound {
     long sumMin = 0;
     for (CycleLine line : lines) {
       sumOk += line.ok();
-      sumMin += Math.min(nz(line.counts().get(1)), nz(line.counts().get(2)));
+      long min = Math.min(nz(line.counts().get(1)), nz(line.counts().get(2)));
+      sumMin += line.writes() == null ? min : Math.min(min, line.writes());
     }
-    if (sumOk == 0) {
-      return "1";
-    }
-    BigDecimal bound = BigDecimal.valueOf(1000 * sumMin / sumOk, 3).stripTrailingZeros();
-    return bound.signum() == 0 ? "0" : bound.toPlainString();
+    return ConvergenceMath.bound(ConvergenceMath.thousandths(sumMin, sumOk)).toPlainString();
   }
 
   private static long nz(Count count) {

@@ -116,7 +116,9 @@ final class Imported {
           .findFirst().orElseThrow();
       long[] s = sums.computeIfAbsent(cycle.getFault(), f -> new long[2]);
       s[0] += cycle.getMetrics().get("ok");
-      s[1] += Math.min(nz(obs.getNodes().get(1)), nz(obs.getNodes().get(2)));
+      long min = Math.min(nz(obs.getNodes().get(1)), nz(obs.getNodes().get(2)));
+      Long writes = cycle.getMetrics().get("writes");
+      s[1] += writes == null ? min : Math.min(min, writes); // a node counts at most the writes
     }
     Map<String, String> bounds = new LinkedHashMap<>();
     sums.forEach((fault, s) -> bounds.put(fault, s[0] == 0 ? "1"
