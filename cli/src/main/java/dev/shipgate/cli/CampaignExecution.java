@@ -4,6 +4,8 @@ import dev.shipgate.producer.campaign.CampaignOutcome;
 import dev.shipgate.producer.campaign.CampaignRunner;
 import dev.shipgate.producer.campaign.CampaignSpec;
 import dev.shipgate.producer.campaign.DriverFactory;
+import dev.shipgate.producer.campaign.LeaseKeeper;
+import dev.shipgate.producer.lease.DriverIdentity;
 import dev.shipgate.producer.campaign.Ticker;
 import dev.shipgate.producer.fault.FaultSpec;
 import dev.shipgate.producer.progress.ConsoleProgress;
@@ -12,6 +14,7 @@ import dev.shipgate.producer.remote.CommandRunner;
 import dev.shipgate.producer.target.TargetAdapter;
 import dev.shipgate.schemas.registry.SchemaRegistry;
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -19,8 +22,9 @@ import java.util.function.Function;
 
 /**
  * Runs one validated campaign with the concrete runner, adapter, faults and checks
- * {@link DriverFactory} chooses, publishing to Kafka; shared by {@code run}, {@code demo} and the
- * end-to-end tests.
+ * {@link DriverFactory} chooses, under a lease on the nodes ({@link LeaseKeeper}: a live driver
+ * there refuses the run, a dead one's leftovers are healed first), publishing to Kafka; shared by
+ * {@code run}, {@code demo} and the end-to-end tests.
  */
 final class CampaignExecution {
   private CampaignExecution() {}
@@ -36,8 +40,13 @@ final class CampaignExecution {
         CommandRunner runner = DriverFactory.commandRunner(campaign);
         KafkaEventPublisher publisher = KafkaEventPublisher.create(producerConfig, registry)) {
       ConsoleProgress progress = new ConsoleProgress(out, terminal, liveBound);
+      LeaseKeeper leases = new LeaseKeeper(runner, campaign, publisher, Clock.systemUTC(),
+          DriverIdentity.current(), line -> {
+            out.println(line);
+            out.flush();
+          });
       CampaignRunner driver = new CampaignRunner(campaign, adapter, runner, faultSpecs,
-          DriverFactory.phaseChecks(campaign), publisher, Ticker.system(), progress);
+          DriverFactory.phaseChecks(campaign), publisher, Ticker.system(), progress, leases);
       onStart.accept(driver);
       return driver.run();
     }

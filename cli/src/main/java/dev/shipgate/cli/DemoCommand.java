@@ -195,7 +195,11 @@ public final class DemoCommand implements Callable<Integer> {
       connection.bootstrapServers = bootstrap;
       connection.schemaRegistryUrl = stack.config().registryCcompatUrl();
       try (ShipgateStreams streams = new ShipgateStreams(
-          StreamsCommand.props(connection, applicationId, null, 1), registry)) {
+          // its state belongs to this stack: records in it carry this stack's registry ids, so a
+          // stack started afresh must not meet an earlier stack's state (measured: Streams
+          // failed decoding a store record with a schema id the new registry gave another schema)
+          StreamsCommand.props(connection, applicationId,
+              stack.config().dataDir().resolve("streams-state"), 1), registry)) {
         long tr = System.nanoTime();
         streams.start();
         if (!streams.awaitRunning(timeout)) {
@@ -215,6 +219,10 @@ public final class DemoCommand implements Callable<Integer> {
           }
         } else {
           CampaignOutcome outcome = runLiveCampaign(id, bootstrap, registry, abort);
+          if (!outcome.started()) {
+            throw new ShipgateException("demo campaign " + id + " did not start: "
+                + Main.oneLine(outcome.abortReason()));
+          }
           if (!outcome.completed()) {
             // still judged and written below: the run page shows the campaign ABORTED
             aborted = "demo campaign " + id + " aborted: " + Main.oneLine(outcome.abortReason())

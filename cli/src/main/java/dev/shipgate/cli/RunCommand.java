@@ -7,6 +7,7 @@ import dev.shipgate.producer.campaign.CampaignPlan;
 import dev.shipgate.producer.campaign.CampaignSpec;
 import dev.shipgate.producer.campaign.CampaignValidationException;
 import dev.shipgate.producer.campaign.DriverFactory;
+import dev.shipgate.producer.campaign.Preflight;
 import dev.shipgate.producer.fault.FaultSpec;
 import dev.shipgate.schemas.registry.SchemaRegistry;
 import java.io.PrintWriter;
@@ -31,9 +32,15 @@ import picocli.CommandLine.Spec;
     description = {"Runs a campaign against a 3-node cluster: phases 1-4 as the campaign file"
         + " enables them, faults injected over SSH, every write, fault and observation published"
         + " as events. Streams judges; `shipgate verdict <id>` shows the verdict.",
-        "The file is validated first: every problem is printed, one line each, and the command"
-            + " exits 1. Ctrl-C stops the writes, heals every fault, restores the nodes,"
+        "The file is validated first, with the key and known_hosts files it names (and each"
+            + " node's host key in them): every problem is printed, one line each, and the"
+            + " command exits 1. Ctrl-C stops the writes, heals every fault, restores the nodes,"
             + " publishes ABORTED and exits 2.",
+        "The driver holds a lease on the nodes while it runs: another driver's live lease"
+            + " refuses the run (exit 2); a dead driver's leftovers (iptables rules, stopped or"
+            + " killed members) are healed first and its campaign marked ABORTED. A run in which"
+            + " a node could not be reached, a namespace was not empty or a fault was not"
+            + " applied exits 2, the reason on the last line.",
         "Relative key and known_hosts paths in the file are resolved against the shipgate home"
             + " (-Dshipgate.home, $SHIPGATE_HOME, else the working directory)."})
 public final class RunCommand implements Callable<Integer> {
@@ -91,6 +98,7 @@ public final class RunCommand implements Callable<Integer> {
       campaign = new CampaignLoader(Home.dir(), DriverFactory.knownFaultClasses(),
           Clock.systemUTC()).load(file, overrides);
       List<String> problems = new ArrayList<>(DriverFactory.problems(campaign));
+      problems.addAll(Preflight.problems(campaign));
       if (!problems.isEmpty()) {
         throw new CampaignValidationException(problems);
       }
@@ -104,9 +112,8 @@ public final class RunCommand implements Callable<Integer> {
     err.flush();
 
     if (dryRun) {
-      CampaignPlan plan = CampaignPlan.of(campaign, faultSpecs);
-      plan.lines().forEach(out::println);
-      out.println("dry run: " + plan.commandCount() + " commands listed, none sent");
+      int commands = CampaignPlan.write(campaign, faultSpecs, out::println);
+      out.println("dry run: " + commands + " commands listed, none sent");
       out.flush();
       return ExitCodes.OK;
     }
@@ -134,11 +141,13 @@ public final class RunCommand implements Callable<Integer> {
             System.out, System.console() != null, live, abort.onDriver());
         abort.campaignEnded();
       }
+      out.flush();
       if (!outcome.completed()) {
-        err.println("shipgate: campaign " + outcome.campaignId() + " aborted: "
-            + Main.oneLine(outcome.abortReason()));
+        outcome.problems().forEach(p -> err.println("shipgate: problem: " + Main.oneLine(p)));
         err.println("shipgate: the events published so far are kept; `shipgate verdict "
             + outcome.campaignId() + "` shows the enabled phases as INCOMPLETE");
+        err.println("shipgate: campaign " + outcome.campaignId() + " aborted: "
+            + Main.oneLine(outcome.abortReason()));
         err.flush();
         return ExitCodes.FAILURE;
       }
@@ -147,6 +156,14 @@ public final class RunCommand implements Callable<Integer> {
           + outcome.probes()));
       out.println("next: shipgate verdict " + outcome.campaignId());
       out.flush();
+      if (!outcome.problems().isEmpty()) {
+        outcome.problems().forEach(p -> err.println("shipgate: problem: " + Main.oneLine(p)));
+        err.println("shipgate: campaign " + outcome.campaignId() + " ran with "
+            + outcome.problems().size() + " problem(s), its evidence is incomplete: "
+            + Main.oneLine(outcome.problems().get(0)));
+        err.flush();
+        return ExitCodes.FAILURE;
+      }
       return ExitCodes.OK;
     } finally {
       // after the report: on Ctrl-C the shutdown hook ends the JVM (exit 2) from here on

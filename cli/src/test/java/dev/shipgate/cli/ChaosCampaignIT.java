@@ -376,6 +376,169 @@ class ChaosCampaignIT {
 
   @Test
   @Order(4)
+  void shouldCountOnlyItsOwnWritesWhenRunAgainOnAUsedCluster() throws Exception {
+    long t0 = System.nanoTime();
+    LocalCluster cluster = etcd();
+    List<String> fault = List.of("partition_minority");
+    Map<String, FaultBound> bounds = new LinkedHashMap<>();
+    for (String id : List.of("it-etcd-rerun-1", "it-etcd-rerun-2")) {
+      CampaignSpec spec = load(ClusterCampaign.yaml(cluster, id, List.of(4), fault, 4, 50),
+          CampaignSpec.KNOWN_FAULTS);
+      CampaignOutcome outcome = run(spec, DriverFactory.faultSpecs(spec));
+      assertTrue(outcome.completed(), "completed: " + outcome.abortReason());
+      assertEquals(List.of(), outcome.problems(), id);
+      judge(id);
+      bounds.put(id, TopicSnapshot.latest(client(), registry, Topics.FAULT_BOUNDS,
+          (id + "/partition_minority")::equals).get(id + "/partition_minority"));
+    }
+    figure("it-etcd-rerun: two campaigns in a row on the same cluster", t0);
+    for (Map.Entry<String, FaultBound> e : bounds.entrySet()) {
+      FaultBound b = e.getValue();
+      System.out.printf("%s: bound %s, sum_ok %d, sum_min_peer %d, foreign %d, lost %d%n",
+          e.getKey(), b.getBound(), b.getSumOk(), b.getSumMinPeer(), b.getForeignRecords(),
+          b.getLostWrites());
+      assertTrue(b.getSumMinPeer() <= b.getSumOk(), e.getKey() + ": " + b);
+      assertEquals("1", b.getBound(), e.getKey() + ": " + b);
+      assertEquals(0, b.getForeignRecords(), e.getKey());
+      assertEquals(0, b.getLostWrites(), e.getKey());
+    }
+    figures.put("it-etcd-rerun: second campaign's bound on a used cluster",
+        bounds.get("it-etcd-rerun-2").getBound() + " (sum_min_peer "
+            + bounds.get("it-etcd-rerun-2").getSumMinPeer() + " of sum_ok "
+            + bounds.get("it-etcd-rerun-2").getSumOk() + ")");
+
+    // the same campaign id again: its namespaces hold the first run's keys, so no cycle runs
+    String again = "it-etcd-rerun-1";
+    CampaignSpec spec = load(ClusterCampaign.yaml(cluster, again, List.of(4), fault, 2, 50),
+        CampaignSpec.KNOWN_FAULTS);
+    CampaignOutcome outcome = run(spec, DriverFactory.faultSpecs(spec));
+    assertEquals(2, outcome.problems().size(), outcome.problems().toString());
+    assertTrue(outcome.problems().get(0).contains("is not known to be empty: node a holds 50"
+        + " record(s)"), outcome.problems().get(0));
+    assertTrue(outcome.cycles().stream()
+        .allMatch(c -> "PRECONDITION_FAILED".equals(c.faultAction())));
+    StreamsProgress.awaitCaughtUp(client(), STREAMS_APP, Duration.ofSeconds(90));
+    FaultBound b = TopicSnapshot.latest(client(), registry, Topics.FAULT_BOUNDS,
+        (again + "/partition_minority")::equals).get(again + "/partition_minority");
+    assertEquals(Verdict.INCOMPLETE, b.getVerdict(), b.toString());
+    assertTrue(b.getReason().contains("phase4.precondition failed"), b.getReason());
+  }
+
+  @Test
+  @Order(5)
+  void shouldHealWhatASigkilledDriverLeftBeforeTheNextCampaign() throws Exception {
+    LocalCluster cluster = etcd();
+    for (String fault : List.of("partition_minority", "drop_random_acks",
+        "kill_primary_mid_write")) {
+      long t0 = System.nanoTime();
+      String dead = "it-etcd-dead-" + fault.replace('_', '-');
+      Path file = WORK.resolve(dead + ".yaml");
+      Files.writeString(file, ClusterCampaign.yaml(cluster, dead, List.of(4), List.of(fault), 40,
+          100).replace("heal_delay_ms: 500", "heal_delay_ms: 30000"));
+      campaigns.add(dead);
+      Child child = Child.run(WORK.resolve("dead-home"), "run", file.toString(),
+          "--bootstrap-servers", stack.bootstrapServers(),
+          "--schema-registry-url", stack.registryUrl());
+      String left;
+      try {
+        left = awaitFaultApplied(cluster, dead, fault, Duration.ofSeconds(120), child);
+        assertTrue(child.process().toHandle().destroyForcibly(), "SIGKILL not sent");
+        assertTrue(child.process().waitFor(30, TimeUnit.SECONDS), "still running after SIGKILL");
+      } finally {
+        child.stop();
+      }
+      figure(dead + ": driver SIGKILLed with " + left, t0);
+
+      String next = "it-etcd-after-" + fault.replace('_', '-');
+      CampaignSpec spec = load(ClusterCampaign.yaml(cluster, next, List.of(4),
+          List.of("drop_random_acks"), 6, 170), CampaignSpec.KNOWN_FAULTS);
+      java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+      java.io.PrintStream tee = new java.io.PrintStream(new java.io.OutputStream() {
+        @Override
+        public void write(int b) {
+          System.out.write(b);
+          printed.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+          System.out.write(b, off, len);
+          printed.write(b, off, len);
+        }
+      }, true, java.nio.charset.StandardCharsets.UTF_8);
+      long r0 = System.nanoTime();
+      CampaignOutcome outcome = CampaignExecution.run(spec, DriverFactory.faultSpecs(spec),
+          Map.of("bootstrap.servers", stack.bootstrapServers()), registry, tee, false, null,
+          driver -> { });
+      figure(next + ": recovery and the next campaign", r0);
+      String out = printed.toString(java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(out.contains("recovery: campaign " + dead + " (driver pid " + child.pid()),
+          out);
+      List<String> actions = out.lines().filter(l -> l.startsWith("recovery: node ")).toList();
+      assertFalse(actions.isEmpty(), "recovery actions printed: " + out);
+      figures.put(dead + ": recovery actions", String.join(" | ", actions));
+      assertTrue(outcome.completed(), "completed: " + outcome.abortReason());
+      assertEquals(List.of(), outcome.problems(), next);
+
+      List<FaultEvent> healed = records(Topics.FAULTS, dead::equals).stream()
+          .filter(FaultEvent::getHealedByRecovery).toList();
+      assertFalse(healed.isEmpty(), "recovery published the heal of " + dead);
+      assertTrue(healed.stream().allMatch(e -> e.getAction() == FaultAction.HEALED));
+      assertTrue(records(Topics.CAMPAIGNS, dead::equals).stream().anyMatch(e ->
+          e.getType() == CampaignEventType.ABORTED && e.getReason().startsWith("driver died")),
+          "the dead campaign is ABORTED");
+      assertEquals(List.of(), cluster.flushShipgateRules(dead), "no rule of " + dead + " left");
+      for (var n : cluster.nodes()) {
+        assertTrue(cluster.targetPid(n).isPresent(), n.name() + " running");
+        assertNotEquals('T', state(cluster, n), n.name() + " stopped");
+      }
+      CampaignVerdict verdict = judge(next);
+      assertEquals(Verdict.PASS, verdict.getVerdict(), next + ": " + verdict.getReasons());
+      StreamsProgress.awaitCaughtUp(client(), STREAMS_APP, Duration.ofSeconds(90));
+      CampaignVerdict old = TopicSnapshot.latest(client(), registry, Topics.CAMPAIGN_VERDICTS,
+          dead::equals).get(dead);
+      assertEquals(CampaignState.ABORTED, old.getState(), old.toString());
+      assertEquals(Verdict.INCOMPLETE, old.getVerdict(), old.toString());
+    }
+  }
+
+  @Test
+  @Order(6)
+  void shouldExitNonZeroWithTheRefusalOnTheTerminalWhenAHostKeyChanged() throws Exception {
+    LocalCluster cluster = etcd();
+    String id = "it-etcd-changed-key";
+    Path knownHosts = WORK.resolve("changed_known_hosts");
+    List<String> lines = Files.readAllLines(cluster.knownHosts());
+    String keyOfA = lines.stream().filter(l -> l.startsWith("127.0.0.11 ")).findFirst()
+        .orElseThrow().split(" ", 2)[1];
+    // node b's entries now hold node a's key: b presents another one
+    Files.write(knownHosts, lines.stream().map(l -> l.startsWith("127.0.0.12 ")
+        || l.startsWith("[127.0.0.12]") ? l.split(" ", 2)[0] + " " + keyOfA : l).toList());
+    Path file = WORK.resolve(id + ".yaml");
+    Files.writeString(file, ClusterCampaign.yaml(cluster, id, List.of(4),
+        List.of("drop_random_acks"), 2, 20).replace(cluster.knownHosts().toString(),
+            knownHosts.toString()));
+    campaigns.add(id);
+    Child child = Child.run(WORK.resolve("changed-home"), "run", file.toString(),
+        "--bootstrap-servers", stack.bootstrapServers(),
+        "--schema-registry-url", stack.registryUrl());
+    try {
+      assertTrue(child.process().waitFor(120, TimeUnit.SECONDS), child::output);
+    } finally {
+      child.stop();
+    }
+    String out = child.output();
+    assertEquals(ExitCodes.FAILURE, child.process().exitValue(), out);
+    assertTrue(out.contains("host key has CHANGED"), out);
+    List<String> outLines = out.lines().toList();
+    String last = outLines.get(outLines.size() - 1);
+    assertTrue(last.startsWith("shipgate: campaign " + id + " aborted: ") && last.contains("b"),
+        last);
+    assertTrue(records(Topics.CAMPAIGNS, id::equals).isEmpty(), "nothing was started");
+  }
+
+  @Test
+  @Order(10)
   void shouldNameTheAcknowledgedWritesLostWhenTheRedisPrimaryRestartsEmptyAndFailTheGate()
       throws Exception {
     long t0 = System.nanoTime();
@@ -451,6 +614,107 @@ class ChaosCampaignIT {
   }
 
   // ---------------------------------------------------------------------------------- helpers
+
+  /**
+   * Waits until {@code fault} of campaign {@code id} is applied on the cluster (a tagged rule, a
+   * member in state T, a member down); returns what was seen.
+   */
+  static String awaitFaultApplied(LocalCluster cluster, String id, String fault, Duration timeout,
+      Child child) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      assertTrue(child.process().isAlive(), () -> "the driver ended early:\n" + child.output());
+      switch (fault) {
+        case "partition_minority" -> {
+          Process p = new ProcessBuilder("iptables", "-S", "OUTPUT").redirectErrorStream(true)
+              .start();
+          String rules = new String(p.getInputStream().readAllBytes(),
+              java.nio.charset.StandardCharsets.UTF_8);
+          p.waitFor();
+          long n = rules.lines().filter(l -> l.contains("shipgate:" + id + "\"")
+              || l.endsWith("shipgate:" + id + " -j DROP")).count();
+          if (n > 0) {
+            return n + " iptables rules of " + id + " applied";
+          }
+        }
+        case "drop_random_acks" -> {
+          for (var n : cluster.nodes()) {
+            if (state(cluster, n) == 'T') {
+              return "member " + n.name() + " stopped (T)";
+            }
+          }
+        }
+        default -> {
+          for (var n : cluster.nodes()) {
+            if (cluster.targetPid(n).isEmpty()) {
+              return "member " + n.name() + " killed";
+            }
+          }
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(fault + " of " + id + " never seen applied:\n" + child.output());
+  }
+
+  /** The process state letter of {@code node}'s target, or '?' when it is not running. */
+  static char state(LocalCluster cluster, dev.shipgate.producer.remote.Node node) {
+    var pid = cluster.targetPid(node);
+    if (pid.isEmpty()) {
+      return '?';
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", String.valueOf(pid.getAsLong()), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2);
+    } catch (IOException e) {
+      return '?';
+    }
+  }
+
+  /** {@code shipgate ...} in a child JVM of this class path, its output collected. */
+  record Child(Process process, StringBuffer out, Thread reader) {
+    static Child run(Path home, String... args) throws IOException {
+      List<String> command = new ArrayList<>(List.of(
+          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-cp", System.getProperty("java.class.path"), "-Dshipgate.home=" + home,
+          Main.class.getName()));
+      command.addAll(List.of(args));
+      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+      StringBuffer out = new StringBuffer();
+      Thread reader = new Thread(() -> {
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+            p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+          for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            out.append(line).append('\n');
+          }
+        } catch (IOException e) {
+          out.append("(reading failed: ").append(e).append(")\n");
+        }
+      }, "child-output");
+      reader.setDaemon(true);
+      reader.start();
+      return new Child(p, out, reader);
+    }
+
+    long pid() {
+      return process.pid();
+    }
+
+    String output() {
+      try {
+        reader.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      return out.toString();
+    }
+
+    void stop() {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
+    }
+  }
 
   /** The etcd cluster of the etcd tests, started on first use. */
   static synchronized LocalCluster etcd() {

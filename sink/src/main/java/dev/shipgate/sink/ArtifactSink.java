@@ -461,7 +461,8 @@ public final class ArtifactSink implements AutoCloseable {
     boolean ok = true;
     for (String campaign : new ArrayList<>(dirty)) {
       try {
-        writer.writeRun(latest.runRecords(campaign));
+        // a restart replays every record: a run whose records did not change is not rendered
+        writer.writeRunIfChanged(latest.runRecords(campaign));
         dirty.remove(campaign);
       } catch (IOException | RuntimeException e) {
         ok = false;

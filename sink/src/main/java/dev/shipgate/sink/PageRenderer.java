@@ -131,6 +131,9 @@ final class PageRenderer {
 
   public record LostRow(String cycle, String node, String ids) {}
 
+  /** Lost ids named per cycle and node on the page. */
+  static final int LOST_IDS_SHOWN = 20;
+
   public record FileLink(String name, String size) {}
 
   public record Raw(String name, String content) {}
@@ -475,7 +478,11 @@ final class PageRenderer {
           String.valueOf(lost)));
       new TreeMap<>(c.getLostIds()).forEach((node, ids) -> {
         if (!ids.isEmpty()) {
-          lostRows.add(new LostRow(String.valueOf(c.getCycle()), node, String.join(", ", ids)));
+          // the page names the first ones; shipgate-verdict.json and the topics have them all
+          String shown = String.join(", ", ids.subList(0, Math.min(LOST_IDS_SHOWN, ids.size())))
+              + (ids.size() > LOST_IDS_SHOWN ? ", ... and " + (ids.size() - LOST_IDS_SHOWN)
+                  + " more (all in " + RunArtifactsWriter.VERDICT_FILE + ")" : "");
+          lostRows.add(new LostRow(String.valueOf(c.getCycle()), node, shown));
         }
       });
     }

@@ -63,6 +63,15 @@ public final class RunArtifactsWriter {
   static final String SUMMARY_FILE = "campaign-summary.json";
   static final String VERDICT_FILE = "shipgate-verdict.json";
   static final String PAGE_FILE = "index.html";
+  /**
+   * The digest of the records a run's files were last written from: a restarted sink replays
+   * every record and renders again only the runs whose records changed.
+   */
+  static final String DIGEST_FILE = ".shipgate-sink-digest";
+  /** Bump when the files written from the same records change (the templates count already). */
+  static final String FORMAT = "sink-format-2";
+  private static final List<String> TEMPLATES = List.of("badge", "evidence", "evtable",
+      "run.html", "runs-index.html", "style");
 
   private final Path root;
   private final PageRenderer renderer = new PageRenderer();
@@ -90,6 +99,74 @@ public final class RunArtifactsWriter {
       throw new IllegalArgumentException(CampaignIds.problem(campaignId));
     }
     return dir;
+  }
+
+  /**
+   * Writes the run's artifacts unless they were last written from exactly these records (by this
+   * sink's format and templates): then nothing is rendered and the report lists no file.
+   */
+  public WriteReport writeRunIfChanged(RunRecords records) throws IOException {
+    Path dir = runDirectory(records.campaignId());
+    String digest = digest(records);
+    Path digestFile = dir.resolve(DIGEST_FILE);
+    if (Files.isRegularFile(digestFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+        && Files.isRegularFile(dir.resolve(PAGE_FILE))
+        && digest.equals(Files.readString(digestFile).strip())) {
+      return new WriteReport(dir, List.of(), List.of());
+    }
+    WriteReport report = writeRun(records);
+    AtomicFiles.write(digestFile, (digest + "\n").getBytes(StandardCharsets.UTF_8));
+    return report;
+  }
+
+  /** SHA-256 of the format, the templates and the records, in an order arrival cannot change. */
+  static String digest(RunRecords records) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      md.update(FORMAT.getBytes(StandardCharsets.UTF_8));
+      md.update(TEMPLATE_DIGEST);
+      List<org.apache.avro.specific.SpecificRecordBase> all = new ArrayList<>();
+      if (records.verdict() != null) {
+        all.add(records.verdict());
+      }
+      records.phases().stream().sorted(java.util.Comparator.comparing(
+          (PhaseVerdict v) -> v.getPhase()).thenComparing(v -> String.valueOf(v.getNode())))
+          .forEach(all::add);
+      records.bounds().stream().sorted(java.util.Comparator.comparing(
+          (FaultBound b) -> b.getFault())).forEach(all::add);
+      records.cycles().stream().sorted(java.util.Comparator.comparing(
+          (CycleConvergence c) -> c.getFault()).thenComparing(c -> c.getCycle()))
+          .forEach(all::add);
+      records.faults().stream().sorted(java.util.Comparator.comparing(
+          (dev.shipgate.events.FaultEvent f) -> f.getEventId())).forEach(all::add);
+      for (org.apache.avro.specific.SpecificRecordBase r : all) {
+        md.update(r.getClass().getName().getBytes(StandardCharsets.UTF_8));
+        java.nio.ByteBuffer bytes = (java.nio.ByteBuffer) r.getClass().getMethod("toByteBuffer")
+            .invoke(r);
+        md.update(bytes);
+      }
+      return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (ReflectiveOperationException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("cannot digest the records of " + records.campaignId(), e);
+    }
+  }
+
+  private static final byte[] TEMPLATE_DIGEST = templateDigest();
+
+  private static byte[] templateDigest() {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+      for (String t : TEMPLATES) {
+        try (var in = RunArtifactsWriter.class.getResourceAsStream(t + ".mustache")) {
+          if (in != null) {
+            md.update(in.readAllBytes());
+          }
+        }
+      }
+      return md.digest();
+    } catch (IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Writes the run's artifacts, then {@code runs/index.html}. */

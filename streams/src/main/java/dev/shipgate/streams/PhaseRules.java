@@ -166,16 +166,21 @@ public final class PhaseRules {
    *
    * @param liveTally tally of phase 2 WriteResults, null when none arrived
    * @param observedCounts node → count of the latest final phase 2 observation, or null
+   * @param precondition the driver's check that phase 2's namespace was empty before its writes
+   *     (null when it did not report one); an error makes the phase INCOMPLETE
    */
   public static PhaseVerdict phase2(String campaign, List<String> nodes, Thresholds t,
       CheckResult writes, Tally liveTally, CheckResult counts, Map<String, Long> observedCounts,
-      CheckResult probe1, CheckResult probe2, Instant time) {
+      CheckResult probe1, CheckResult probe2, CheckResult precondition, Instant time) {
     if (writes == null && liveTally == null && counts == null && observedCounts == null
-        && probe1 == null && probe2 == null) {
+        && probe1 == null && probe2 == null && precondition == null) {
       return null;
     }
     List<String> fails = new ArrayList<>();
     List<String> missing = new ArrayList<>();
+    if (precondition != null && precondition.getError() != null) {
+      missing.add("phase2.precondition failed: " + precondition.getError());
+    }
     Long total = null;
     Long ok = null;
     Long quorum = null;

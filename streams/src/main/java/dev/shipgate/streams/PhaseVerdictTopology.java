@@ -48,7 +48,8 @@ public final class PhaseVerdictTopology {
   static final String BOUND_STORE = "phase-bounds";
   static final String LAST_STORE = "phase-last-verdicts";
 
-  private static final String[] PHASE2_KINDS = {"writes", "counts", "probe1", "probe2"};
+  private static final String[] PHASE2_KINDS =
+      {"writes", "counts", "probe1", "probe2", "precondition"};
 
   /**
    * Adds the phase verdict computation to {@code builder}.
@@ -186,11 +187,33 @@ public final class PhaseVerdictTopology {
 
     private void onObservation(Observation o) {
       Map<String, Long> counts = new LinkedHashMap<>();
+      Map<String, List<String>> ids = new LinkedHashMap<>();
       for (NodeObservation n : o.getNodes()) {
         counts.put(n.getNode(), n.getCount());
+        if (n.getIds() != null) {
+          ids.put(n.getNode(), new ArrayList<>(n.getIds()));
+        }
       }
       tallies.put(o.getCampaignId() + "/2/observed", write(counts));
+      tallies.put(o.getCampaignId() + "/2/observed-ids", write(ids));
       phase2(o.getCampaignId(), o.getEventTime());
+    }
+
+    /**
+     * The observed counts, where a node listed ids: only the ids the campaign wrote in phase 2
+     * (a record an earlier run left under the same name never counts).
+     */
+    private Map<String, Long> ownCounts(String campaign, Map<String, Long> observed) {
+      String text = tallies.get(campaign + "/2/observed-ids");
+      if (observed == null || text == null) {
+        return observed;
+      }
+      Map<String, List<String>> ids =
+          read(text, new TypeReference<LinkedHashMap<String, List<String>>>() {});
+      Map<String, Long> out = new LinkedHashMap<>(observed);
+      ids.forEach((node, held) -> out.put(node, held.stream().distinct()
+          .filter(id -> tallies.get(campaign + "/2/w/" + id) != null).count()));
+      return out;
     }
 
     private void onBound(FaultBound b) {
@@ -234,12 +257,13 @@ public final class PhaseVerdictTopology {
       }
       long[] t = tally(campaign);
       String observed = tallies.get(campaign + "/2/observed");
-      Map<String, Long> observedCounts = observed == null ? null
-          : read(observed, new TypeReference<LinkedHashMap<String, Long>>() {});
+      Map<String, Long> observedCounts = ownCounts(campaign, observed == null ? null
+          : read(observed, new TypeReference<LinkedHashMap<String, Long>>() {}));
       emit(Keys.phase(campaign, 2), PhaseRules.phase2(campaign, ledger.nodes(campaign),
           ledger.thresholds(campaign), byKind.get("writes"),
           t == null ? null : new PhaseRules.Tally(t[0], t[1], t[2]), byKind.get("counts"),
-          observedCounts, byKind.get("probe1"), byKind.get("probe2"), time));
+          observedCounts, byKind.get("probe1"), byKind.get("probe2"),
+          byKind.get("precondition"), time));
     }
 
     private void phase3(String campaign, Instant time) {

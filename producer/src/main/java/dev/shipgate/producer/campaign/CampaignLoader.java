@@ -19,7 +19,12 @@ import dev.shipgate.producer.campaign.CampaignSpec.SshSpec;
 import dev.shipgate.producer.campaign.CampaignSpec.TargetSpec;
 import dev.shipgate.producer.campaign.CampaignSpec.ThresholdSpec;
 import dev.shipgate.schemas.CampaignIds;
+import dev.shipgate.schemas.EvidenceLimits;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,16 +55,22 @@ import java.util.regex.Pattern;
  *   <li>{@code nodes}: exactly 3; name, address, client_port required; ssh_port 22, user root;
  *       private_key and known_hosts paths relative to the base directory; pid_file required when
  *       phase 2 or 4 runs; start_command required to restart a killed node; process_user
- *       (without it partitions are NOT_APPLIED). Addresses must be loopback (127.0.0.0/8, ::1,
+ *       (required, and distinct per node, when partition_minority runs). Addresses must be
+ *       loopback (127.0.0.0/8, ::1,
  *       localhost) unless {@code allow_remote: true}.
  *   <li>{@code ssh}: strict_host_key_checking (true; false must be explicit and warns),
  *       connect_timeout_ms 5000, command_timeout_ms 10000, retries 2.
  *   <li>{@code phases}: required, a subset of [1, 2, 3, 4]; {@code check_profile} (and
  *       {@code check_settings}) required when 1 or 3 is enabled.
- *   <li>{@code phase2}: agents 4, writes_per_agent 50, namespace p2, settle, healthy_timeout_ms.
- *   <li>{@code phase4}: faults (required when phase 4 runs), cycles 10, writes_per_cycle 100,
+ *   <li>{@code namespace_root}: shipgate; every namespace is
+ *       {@code <namespace_root>/<campaign id>/...} ({@link CampaignSpec.Namespaces}).
+ *   <li>{@code lease}: dir /var/tmp/shipgate, ttl_ms 60000, renew_ms 10000 (at most half the
+ *       ttl): the driver's lease on the nodes.
+ *   <li>{@code phase2}: agents 4, writes_per_agent 50, settle, healthy_timeout_ms.
+ *   <li>{@code phase4}: faults (required when phase 4 runs), cycles 10 (at most 10^6),
+ *       writes_per_cycle 100 (cycles x writes_per_cycle at most 10^9),
  *       concurrency 1, fault_after_write 2, heal_delay_ms 500, settle {poll_interval_ms 100,
- *       max_settle_ms 3000, mode adaptive|fixed}, namespace_prefix chaos-c, recovery
+ *       max_settle_ms 3000, mode adaptive|fixed}, recovery
  *       {restart_killed, flush_partitions, resume_paused} all true, healthy_timeout_ms 30000,
  *       fault_settings {<fault class>: {<key>: <value>}} (each fault spec's own keys).
  *   <li>{@code thresholds}: the keys of Thresholds.avsc, defaults the seed's.
@@ -72,6 +83,9 @@ public final class CampaignLoader {
   private static final Pattern IPV4 =
       Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$");
   private static final int MAX = Integer.MAX_VALUE;
+  /** A campaign file is a few KB; anything past 1 MiB is not one. */
+  static final long MAX_FILE_BYTES = 1 << 20;
+  private static final Pattern NAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$");
 
   private final Path baseDir;
   private final List<String> knownFaults;
@@ -96,12 +110,48 @@ public final class CampaignLoader {
   public CampaignSpec load(Path file, CampaignOverrides overrides) {
     String text;
     try {
-      text = Files.readString(file);
+      if (Files.size(file) > MAX_FILE_BYTES) {
+        throw new CampaignValidationException(List.of(file + ": " + Files.size(file)
+            + " bytes, more than the " + MAX_FILE_BYTES + " a campaign file may be"));
+      }
+      text = text(file, Files.readAllBytes(file));
     } catch (IOException e) {
       throw new CampaignValidationException(List.of(file + ": cannot be read: " + e.getMessage()));
     }
     String stem = file.getFileName().toString().replaceFirst("\\.ya?ml$", "");
     return parse(text, file.toString(), stem, overrides);
+  }
+
+  /** The file's text; a file that is not UTF-8 text (a binary file) is refused in one line. */
+  private static String text(Path file, byte[] bytes) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == 0) {
+        throw new CampaignValidationException(List.of(file + ": a binary file (a NUL byte at"
+            + " offset " + i + "), not a YAML campaign file"));
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes)).toString();
+    } catch (CharacterCodingException e) {
+      int at = firstInvalid(bytes);
+      throw new CampaignValidationException(List.of(file + ": not UTF-8 text (byte 0x"
+          + String.format("%02x", bytes[at] & 0xff) + " at offset " + at
+          + "), not a YAML campaign file"));
+    }
+  }
+
+  /** Offset of the first byte that is not UTF-8. */
+  private static int firstInvalid(byte[] bytes) {
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    java.nio.charset.CoderResult r = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(in, out, true);
+    return r.isError() ? in.position() : 0;
   }
 
   /**
@@ -145,14 +195,6 @@ public final class CampaignLoader {
     if (spec.allowRemote()) {
       out.add("allow_remote is true: nodes may be remote machines; faults (SIGKILL, iptables)"
           + " will be applied to them");
-    }
-    if (spec.phaseEnabled(4) && spec.phase4().faults().contains("partition_minority")) {
-      for (int i = 0; i < spec.nodes().size(); i++) {
-        if (spec.nodes().get(i).processUser() == null) {
-          out.add("nodes[" + i + "].process_user is not set: partition_minority will be"
-              + " NOT_APPLIED (loopback partitions match packets by process owner)");
-        }
-      }
     }
     return out;
   }
@@ -270,8 +312,13 @@ public final class CampaignLoader {
     ConfigReader.Section ph4 = root.section("phase4");
     ArrayNode faultList = ph4.list("faults", phases.contains(4), "a list of fault classes");
     List<String> faults = faults(r, faultList, phases.contains(4));
-    int cycles = ph4.integer("cycles", 10, 1, MAX);
-    int writes = ph4.integer("writes_per_cycle", 100, 1, MAX);
+    int cycles = ph4.integer("cycles", 10, 1, EvidenceLimits.MAX_CYCLES);
+    int writes = ph4.integer("writes_per_cycle", 100, 1, EvidenceLimits.MAX_COUNT);
+    if ((long) cycles * writes > EvidenceLimits.MAX_WRITES_PER_FAULT) {
+      r.problem(ph4.path("cycles"), "cycles x writes_per_cycle = " + cycles + " x " + writes
+          + " = " + ((long) cycles * writes) + " writes per fault class, more than the ceiling of "
+          + EvidenceLimits.MAX_WRITES_PER_FAULT);
+    }
     int concurrency = ph4.integer("concurrency", 1, 1, 256);
     int faultAfter = ph4.integer("fault_after_write", 2, 1, MAX);
     if (faultAfter > writes) {
@@ -280,11 +327,7 @@ public final class CampaignLoader {
     }
     int healDelay = ph4.integer("heal_delay_ms", 500, 0, 3_600_000);
     SettleSpec settle4 = settle(ph4.section("settle"));
-    String prefix = ph4.string("namespace_prefix", "chaos-c");
-    if (prefix != null && !prefix.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
-      r.problem(ph4.path("namespace_prefix"),
-          "expected letters, digits, '.', '_' or '-', got \"" + prefix + "\"");
-    }
+    replaced(r, ph4, "namespace_prefix");
     ConfigReader.Section rec = ph4.section("recovery");
     RecoverySpec recovery = new RecoverySpec(rec.bool("restart_killed", true),
         rec.bool("flush_partitions", true), rec.bool("resume_paused", true));
@@ -301,11 +344,14 @@ public final class CampaignLoader {
     });
     ph4.end();
     Phase4Spec phase4 = new Phase4Spec(faults, cycles, writes, concurrency, faultAfter, healDelay,
-        settle4, prefix, recovery, healthy4, faultSettings);
+        settle4, recovery, healthy4, faultSettings);
 
     boolean needsStart = phases.contains(4) && faults.contains("kill_primary_mid_write")
         && recovery.restartKilled();
     List<NodeSpec> nodes = nodes(r, root, allowRemote, needsProcess, needsStart);
+    if (phases.contains(4) && faults.contains("partition_minority")) {
+      processUsers(r, nodes);
+    }
 
     ConfigReader.Section s = root.section("ssh");
     SshSpec ssh = new SshSpec(s.bool("strict_host_key_checking", true),
@@ -322,16 +368,71 @@ public final class CampaignLoader {
     Map<String, String> checkSettings = root.stringMap("check_settings");
 
     ConfigReader.Section ph2 = root.section("phase2");
+    replaced(r, ph2, "namespace");
     Phase2Spec phase2 = new Phase2Spec(ph2.integer("agents", 4, 1, 1_000),
-        ph2.integer("writes_per_agent", 50, 1, 1_000_000), ph2.string("namespace", "p2"),
+        ph2.integer("writes_per_agent", 50, 1, 1_000_000),
         settle(ph2.section("settle")), ph2.integer("healthy_timeout_ms", 30_000, 0, 3_600_000));
     ph2.end();
+
+    String namespaceRoot = root.string("namespace_root", CampaignSpec.DEFAULT_NAMESPACE_ROOT);
+    if (namespaceRoot != null && !NAME.matcher(namespaceRoot).matches()) {
+      r.problem("namespace_root", "expected letters, digits, '.', '_' or '-' (no '/'), got \""
+          + namespaceRoot + "\"");
+    }
+    ConfigReader.Section ls = root.section("lease");
+    CampaignSpec.LeaseSpec leaseDefaults = CampaignSpec.LeaseSpec.defaults();
+    String leaseDir = ls.string("dir", leaseDefaults.dir());
+    if (leaseDir != null && !leaseDir.matches("/[A-Za-z0-9_./-]*")) {
+      r.problem(ls.path("dir"), "expected an absolute path of letters, digits, '.', '_', '-' and"
+          + " '/', got \"" + leaseDir + "\"");
+    }
+    int leaseTtl = ls.integer("ttl_ms", leaseDefaults.ttlMs(), 1_000, 86_400_000);
+    int leaseRenew = ls.integer("renew_ms", leaseDefaults.renewMs(), 100, 86_400_000);
+    if (leaseRenew * 2L > leaseTtl) {
+      r.problem(ls.path("renew_ms"), "expected at most half of lease.ttl_ms (" + leaseTtl
+          + "), got " + leaseRenew);
+    }
+    ls.end();
 
     ThresholdSpec thresholds = thresholds(r, root.section("thresholds"));
 
     root.end();
     return new CampaignSpec(id, target, nodes, allowRemote, ssh, phases, profile, checkSettings,
-        phase2, phase4, thresholds);
+        phase2, phase4, thresholds, namespaceRoot,
+        new CampaignSpec.LeaseSpec(leaseDir, leaseTtl, leaseRenew));
+  }
+
+  /** A key of earlier versions whose job another key does now: an error naming the new one. */
+  private static void replaced(ConfigReader r, ConfigReader.Section s, String key) {
+    if (s.has(key)) {
+      s.accept(key);
+      r.problem(s.path(key), "no longer a setting: every namespace carries the campaign id now"
+          + " (namespace_root/<campaign>/...; namespace_root defaults to "
+          + CampaignSpec.DEFAULT_NAMESPACE_ROOT + ")");
+    }
+  }
+
+  /**
+   * A loopback partition matches packets by the owner of the sending process: without a distinct
+   * process_user per node it cannot be applied, so such a campaign is refused at start.
+   */
+  private static void processUsers(ConfigReader r, List<NodeSpec> nodes) {
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < nodes.size(); i++) {
+      String user = nodes.get(i).processUser();
+      String path = "nodes[" + i + "].process_user";
+      if (user == null) {
+        r.problem(path, "missing: partition_minority needs the OS user each node's target runs"
+            + " as (partitions match packets by owner)");
+        continue;
+      }
+      Integer first = seen.putIfAbsent(user, i);
+      if (first != null) {
+        r.problem(path, "\"" + user + "\" is also nodes[" + first + "].process_user:"
+            + " partition_minority needs a distinct user per node (partitions match packets by"
+            + " owner)");
+      }
+    }
   }
 
   private static List<Integer> phases(ConfigReader r, ConfigReader.Section root) {

@@ -23,6 +23,9 @@ public final class CampaignPlan {
   private static final int PID_BASE = 4_190_001;
   private static final int UID = 3_999_999;
 
+  /** Cycles listed one by one; a class with more lists the first three and the last. */
+  static final int CYCLES_LISTED = 10;
+
   private final List<String> lines;
   private final int commandCount;
 
@@ -41,26 +44,47 @@ public final class CampaignPlan {
   }
 
   public static CampaignPlan of(CampaignSpec spec, List<FaultSpec> faults) {
-    Builder b = new Builder(spec);
+    List<String> lines = new ArrayList<>();
+    int commands = write(spec, faults, lines::add);
+    return new CampaignPlan(lines, commands);
+  }
+
+  /**
+   * Writes the plan line by line to {@code out}, never holding it whole (its size does not grow
+   * with the number of cycles: beyond {@link #CYCLES_LISTED} cycles a class lists the first
+   * three and the last).
+   *
+   * @return how many commands it listed
+   */
+  public static int write(CampaignSpec spec, List<FaultSpec> faults, Consumer<String> out) {
+    Builder b = new Builder(spec, out);
     b.build(faults);
-    return new CampaignPlan(b.out, b.commands);
+    return b.commands;
   }
 
   private static final class Builder {
     final CampaignSpec spec;
     final List<Node> nodes;
-    final List<String> out = new ArrayList<>();
+    final Lines out;
     int commands;
 
-    Builder(CampaignSpec spec) {
+    Builder(CampaignSpec spec, Consumer<String> sink) {
       this.spec = spec;
       this.nodes = spec.clusterNodes();
+      this.out = new Lines(sink);
     }
 
     void build(List<FaultSpec> faults) {
       out.add("campaign " + spec.campaignId() + ": target " + spec.target().name()
           + (spec.target().version() == null ? "" : " " + spec.target().version())
           + " via adapter " + spec.target().adapter() + ", phases " + spec.phases());
+      out.add("  lease: " + spec.lease().dir() + "/lease-<address>-<client port>.json on every"
+          + " node, read first (a live driver's lease refuses the run; a dead one's faults are"
+          + " healed and its campaign marked ABORTED), renewed every " + spec.lease().renewMs()
+          + " ms, stale " + spec.lease().ttlMs() + " ms after its last renewal");
+      out.add("  namespaces: " + spec.namespaces().phase2() + ", "
+          + spec.namespaces().cycle("<fault>", 0).replace("/c0", "/c<cycle>")
+          + "; each must be empty on every node before its writes (else not run, reported)");
       for (Node n : nodes) {
         out.add("  node " + n.name() + " (index " + n.index() + "): " + n.sshTarget()
             + " client port " + n.clientPort() + (n.pidFile() == null ? "" : ", pid file "
@@ -87,7 +111,8 @@ public final class CampaignPlan {
       CampaignSpec.Phase2Spec p2 = spec.phase2();
       List<Node> peers = nodes.subList(1, nodes.size());
       out.add("phase 2: " + p2.agents() + " agents x " + p2.writesPerAgent()
-          + " writes (p2-a<agent>-w<seq>) to the primary under namespace " + p2.namespace()
+          + " writes (p2-a<agent>-w<seq>) to the primary under namespace "
+          + spec.namespaces().phase2()
           + ", settle " + settle(p2.settle()));
       out.add("  probe 1: SIGSTOP " + peers.get(0).name() + ", write p2-probe1, SIGCONT");
       capture(r -> {
@@ -116,8 +141,15 @@ public final class CampaignPlan {
       for (FaultSpec f : faults) {
         long heal = f.healDelay().toMillis();
         for (int cycle = 1; cycle <= p4.cycles(); cycle++) {
+          if (p4.cycles() > CYCLES_LISTED && cycle == 4) {
+            out.add("  " + f.faultClass() + " cycles 4 to " + (p4.cycles() - 1) + ": the same,"
+                + " each under its own namespace");
+            cycle = p4.cycles() - 1;
+            continue;
+          }
           out.add("  " + f.faultClass() + " cycle " + cycle + ": writes c" + cycle + "-w1..c"
-              + cycle + "-w" + p4.writesPerCycle() + " under " + p4.namespace(f.faultClass(), cycle)
+              + cycle + "-w" + p4.writesPerCycle() + " under "
+              + spec.namespaces().cycle(f.faultClass(), cycle)
               + " to the primary (adapter's leader, else " + primary.name() + "); after c" + cycle
               + "-w" + p4.faultAfterWrite() + " is answered: inject"
               + (heal > 0 ? ", heal after " + heal + " ms" : ", heal (restart) after the settle")
@@ -157,11 +189,14 @@ public final class CampaignPlan {
     /** Runs {@code action} against a capturing runner and lists the commands it sent. */
     void capture(Consumer<CapturingCommandRunner> action) {
       CapturingCommandRunner r = new CapturingCommandRunner(this::answer);
-      int before = out.size();
+      List<String> concluded = new ArrayList<>();
+      out.hold(concluded);
       try {
         action.accept(r);
       } catch (RuntimeException e) {
         out.add("      (stopped on the dry-run answers: " + CampaignRunner.describe(e) + ")");
+      } finally {
+        out.hold(null);
       }
       List<String> listed = new ArrayList<>();
       for (CapturingCommandRunner.Call c : r.calls()) {
@@ -169,7 +204,8 @@ public final class CampaignPlan {
       }
       commands += listed.size();
       // the commands first, then what the worker concluded from the dry-run answers
-      out.addAll(before, listed.isEmpty() ? List.of("      (no commands)") : listed);
+      (listed.isEmpty() ? List.of("      (no commands)") : listed).forEach(out::add);
+      concluded.forEach(out::add);
     }
 
     /** Nodes whose start_command has been sent: their pid file now names a new PID. */
@@ -213,6 +249,28 @@ public final class CampaignPlan {
       }
       return r.action() + " on " + r.targetNode() + " (" + r.mechanism() + ")"
           + (r.reason() == null ? "" : ": " + r.reason());
+    }
+  }
+
+  /** The plan's output: lines go straight out, except while a capture holds them back. */
+  private static final class Lines {
+    private final Consumer<String> sink;
+    private List<String> held;
+
+    Lines(Consumer<String> sink) {
+      this.sink = sink;
+    }
+
+    void hold(List<String> into) {
+      held = into;
+    }
+
+    void add(String line) {
+      if (held != null) {
+        held.add(line);
+      } else {
+        sink.accept(line);
+      }
     }
   }
 

@@ -27,11 +27,17 @@ import java.util.regex.Pattern;
  * @param phase2 phase 2 (concurrent agents and quorum probes)
  * @param phase4 phase 4 (fault cycles)
  * @param thresholds pass thresholds, published in the STARTED event
+ * @param namespaceRoot first part of every namespace the campaign writes under (see
+ *     {@link Namespaces})
+ * @param lease where and how the driver keeps its lease on the nodes
  */
 public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> nodes,
     boolean allowRemote, SshSpec ssh, List<Integer> phases, String checkProfile,
     Map<String, String> checkSettings, Phase2Spec phase2, Phase4Spec phase4,
-    ThresholdSpec thresholds) {
+    ThresholdSpec thresholds, String namespaceRoot, LeaseSpec lease) {
+
+  /** The namespace root when the file names none. */
+  public static final String DEFAULT_NAMESPACE_ROOT = "shipgate";
 
   /** The fault classes of the seed, in the seed's order. */
   public static final List<String> KNOWN_FAULTS = List.of("kill_primary_mid_write",
@@ -102,10 +108,52 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
 
   /**
    * Phase 2: {@code agents} concurrent agents each write {@code writesPerAgent} records
-   * ({@code p2-a<agent>-w<seq>}) under {@code namespace}, then two quorum probes.
+   * ({@code p2-a<agent>-w<seq>}) under {@link Namespaces#phase2()}, then two quorum probes.
    */
-  public record Phase2Spec(int agents, int writesPerAgent, String namespace, SettleSpec settle,
+  public record Phase2Spec(int agents, int writesPerAgent, SettleSpec settle,
       int healthyTimeoutMs) {}
+
+  /**
+   * The driver's lease on the nodes ({@code dev.shipgate.producer.lease}): a file per node,
+   * renewed every {@code renewMs}, taken as abandoned {@code ttlMs} after its last renewal (at
+   * once when its driver ran on this machine and is gone).
+   *
+   * @param dir directory of the lease files on the nodes
+   */
+  public record LeaseSpec(String dir, int ttlMs, int renewMs) {
+    public static final String DEFAULT_DIR = "/var/tmp/shipgate";
+
+    public static LeaseSpec defaults() {
+      return new LeaseSpec(DEFAULT_DIR, 60_000, 10_000);
+    }
+  }
+
+  /**
+   * Where a campaign's records live on the target: every namespace carries the campaign id, so a
+   * rerun on the same nodes never finds an earlier campaign's records under its own names.
+   * Phase 2 writes under {@code <root>/<campaign>/phase2}, its probes under
+   * {@code <root>/<campaign>/phase2-probes}, phase 4 cycle N of a fault class under
+   * {@code <root>/<campaign>/phase4/<fault>/c<N>}. The root and the campaign id contain no
+   * {@code /}; etcd keys are {@code <namespace>/<write id>}, Redis keys
+   * {@code <namespace>:<write id>}, ai-memory takes the namespace as it is.
+   */
+  public record Namespaces(String root, String campaignId) {
+    public String phase2() {
+      return root + "/" + campaignId + "/phase2";
+    }
+
+    public String probes() {
+      return root + "/" + campaignId + "/phase2-probes";
+    }
+
+    public String cycle(String fault, int cycle) {
+      return root + "/" + campaignId + "/phase4/" + fault + "/c" + cycle;
+    }
+  }
+
+  public Namespaces namespaces() {
+    return new Namespaces(namespaceRoot, campaignId);
+  }
 
   /** What is restored after every cycle (and on abort). */
   public record RecoverySpec(boolean restartKilled, boolean flushPartitions,
@@ -121,41 +169,20 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
    * @param faultAfterWrite the fault is injected once write k has been answered (seed: 2)
    * @param healDelayMs how long a non-kill fault stays before it is healed (seed: 500)
    * @param settle settle schedule after the writes
-   * @param namespacePrefix namespace prefix: cycle 7 writes under {@code <prefix>7}; with several
-   *     fault classes under {@code <prefix-without-trailing-c>-<fault>-c7}, see
-   *     {@link #namespace(String, int)}
    * @param recovery what is restored after each cycle
    * @param healthyTimeoutMs how long to wait for every node to be healthy before a cycle
    * @param faultSettings per fault class, that class's own settings (strings; each fault spec
    *     documents and validates its keys)
    */
   public record Phase4Spec(List<String> faults, int cycles, int writesPerCycle, int concurrency,
-      int faultAfterWrite, int healDelayMs, SettleSpec settle, String namespacePrefix,
-      RecoverySpec recovery, int healthyTimeoutMs,
-      Map<String, Map<String, String>> faultSettings) {
+      int faultAfterWrite, int healDelayMs, SettleSpec settle, RecoverySpec recovery,
+      int healthyTimeoutMs, Map<String, Map<String, String>> faultSettings) {
 
     public Phase4Spec {
       faults = List.copyOf(faults);
       Map<String, Map<String, String>> copy = new LinkedHashMap<>();
       faultSettings.forEach((k, v) -> copy.put(k, Map.copyOf(v)));
       faultSettings = java.util.Collections.unmodifiableMap(copy);
-    }
-
-    /**
-     * The namespace a cycle writes under. One fault class: {@code <prefix><cycle>} ("chaos-c7",
-     * the seed's). Several: the fault class is inserted so that no two cycles of a campaign share
-     * a namespace, "chaos-c" → "chaos-partition_minority-c7" (a prefix ending in "-c" keeps its
-     * stem and its "c"; any other prefix P gives "P-partition_minority-7").
-     */
-    public String namespace(String fault, int cycle) {
-      if (faults.size() <= 1) {
-        return namespacePrefix + cycle;
-      }
-      if (namespacePrefix.endsWith("-c")) {
-        String stem = namespacePrefix.substring(0, namespacePrefix.length() - 2);
-        return stem + "-" + fault + "-c" + cycle;
-      }
-      return namespacePrefix + "-" + fault + "-" + cycle;
     }
   }
 
@@ -225,6 +252,10 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
         s.put("target.settings." + e.getKey(),
             SECRET.matcher(e.getKey()).matches() ? "***" : e.getValue()));
     s.put("allow_remote", String.valueOf(allowRemote));
+    s.put("namespace_root", namespaceRoot);
+    s.put("lease.dir", lease.dir());
+    s.put("lease.ttl_ms", String.valueOf(lease.ttlMs()));
+    s.put("lease.renew_ms", String.valueOf(lease.renewMs()));
     for (int i = 0; i < nodes.size(); i++) {
       NodeSpec n = nodes.get(i);
       String p = "nodes[" + i + "].";
@@ -251,7 +282,6 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
     if (phaseEnabled(2)) {
       s.put("phase2.agents", String.valueOf(phase2.agents()));
       s.put("phase2.writes_per_agent", String.valueOf(phase2.writesPerAgent()));
-      s.put("phase2.namespace", phase2.namespace());
       putSettle(s, "phase2.settle.", phase2.settle());
       s.put("phase2.healthy_timeout_ms", String.valueOf(phase2.healthyTimeoutMs()));
     }
@@ -260,7 +290,6 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
       s.put("phase4.fault_after_write", String.valueOf(phase4.faultAfterWrite()));
       s.put("phase4.heal_delay_ms", String.valueOf(phase4.healDelayMs()));
       putSettle(s, "phase4.settle.", phase4.settle());
-      s.put("phase4.namespace_prefix", phase4.namespacePrefix());
       s.put("phase4.recovery.restart_killed", String.valueOf(phase4.recovery().restartKilled()));
       s.put("phase4.recovery.flush_partitions",
           String.valueOf(phase4.recovery().flushPartitions()));

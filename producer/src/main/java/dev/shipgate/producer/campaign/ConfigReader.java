@@ -195,7 +195,7 @@ final class ConfigReader {
       if (n == null) {
         return def;
       }
-      if (!n.isNumber() || n.asDouble() <= minExclusive) {
+      if (!n.isNumber() || !Double.isFinite(n.asDouble()) || n.asDouble() <= minExclusive) {
         problem(path(key), "expected a number > " + minExclusive + ", got " + show(n));
         return def;
       }

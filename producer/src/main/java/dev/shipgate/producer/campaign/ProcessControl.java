@@ -93,6 +93,45 @@ public final class ProcessControl {
     }
   }
 
+  /**
+   * The node's process as its pid file names it: "pid 123 state Ssl", "pid 123 gone", or why it
+   * cannot be told. Never throws.
+   */
+  public String describe(Node node) {
+    if (node.pidFile() == null) {
+      return "no pid_file";
+    }
+    try {
+      CommandResult r = runner.run(node, describeCommand(node), timeout);
+      String[] words = r.stdout().strip().split("\\s+", 2);
+      if (!r.ok() || words[0].isEmpty()) {
+        return "no pid in " + node.pidFile();
+      }
+      return "pid " + words[0] + (words.length < 2 || words[1].isBlank() ? " gone"
+          : " state " + words[1].strip());
+    } catch (RemoteException e) {
+      return "unknown (" + e.getMessage() + ")";
+    }
+  }
+
+  /** The process state letters of the node's process, "" when gone; null when unknown. */
+  public String state(Node node) {
+    if (node.pidFile() == null) {
+      return null;
+    }
+    try {
+      CommandResult r = runner.run(node, stateCommand(node), timeout);
+      return r.stdout().strip();
+    } catch (RemoteException e) {
+      return null;
+    }
+  }
+
+  static String describeCommand(Node node) {
+    String file = Shell.singleQuoted(node.pidFile());
+    return "pid=$(cat " + file + " 2>/dev/null) && echo \"$pid $(ps -o stat= -p \"$pid\")\"";
+  }
+
   static String stopCommand(Node node) {
     String pid = "\"$(cat " + Shell.singleQuoted(node.pidFile()) + ")\"";
     return "kill -STOP " + pid + " && ps -o stat= -p " + pid;

@@ -168,35 +168,12 @@ public final class PartitionMinorityFaultWorker implements FaultWorker {
    */
   @Override
   public void cleanUp(FaultContext ctx) {
-    String comment = OwnerDropRule.comment(ctx.campaignId());
     List<Node> nodes = new ArrayList<>();
     nodes.add(ctx.primary());
     nodes.addAll(ctx.peers());
     for (Node node : nodes) {
-      try {
-        CommandResult r = NodeProcess.run(ctx, node, LIST);
-        if (!r.ok()) {
-          log.warn("Clean-up of {} on node {}: '{}' failed: {}",
-              PartitionMinorityFaultSpec.FAULT_CLASS, node.name(), LIST, r.summary());
-          continue;
-        }
-        for (String line : r.stdout().split("\n")) {
-          List<String> words = Shell.split(line.strip());
-          if (words.size() > 2 && "-A".equals(words.get(0)) && "OUTPUT".equals(words.get(1))
-              && comment.equals(OwnerDropRule.valueAfter(words, "--comment"))) {
-            String delete = "iptables -D OUTPUT " + words.subList(2, words.size()).stream()
-                .map(Shell::quote).collect(Collectors.joining(" "));
-            CommandResult d = NodeProcess.run(ctx, node, delete);
-            if (!d.ok()) {
-              log.warn("Clean-up of {} on node {}: '{}' failed: {}",
-                  PartitionMinorityFaultSpec.FAULT_CLASS, node.name(), delete, d.summary());
-            }
-          }
-        }
-      } catch (RuntimeException e) {
-        log.warn("Clean-up of {} on node {} failed: {}", PartitionMinorityFaultSpec.FAULT_CLASS,
-            node.name(), e.getMessage());
-      }
+      TaggedRules.remove(ctx.runner(), node, ctx.commandTimeout(),
+          TaggedRules.ofCampaign(ctx.campaignId()));
     }
     applied = List.of();
   }

@@ -74,12 +74,66 @@ class CampaignLoaderTest {
   }
 
   @Test
-  void shouldMakeNamespacesUniquePerFaultWhenSeveralFaultsRun() {
+  void shouldPutTheCampaignIdInEveryNamespaceSoReRunsNeverShareKeys() {
     CampaignSpec spec = parse(VALID);
-    assertEquals("chaos-partition_minority-c7", spec.phase4().namespace("partition_minority", 7));
-    CampaignSpec one = loader.parse(VALID, "t", "t",
-        CampaignOverrides.none().withFaults(List.of("partition_minority")));
-    assertEquals("chaos-c7", one.phase4().namespace("partition_minority", 7));
+    String id = spec.campaignId();
+    assertEquals("shipgate/" + id + "/phase4/partition_minority/c7",
+        spec.namespaces().cycle("partition_minority", 7));
+    assertEquals("shipgate/" + id + "/phase2", spec.namespaces().phase2());
+    CampaignSpec other = loader.parse(VALID, "t", "t",
+        CampaignOverrides.none().withCampaignId("rerun-2"));
+    assertEquals("shipgate/rerun-2/phase4/partition_minority/c7",
+        other.namespaces().cycle("partition_minority", 7));
+    CampaignSpec rooted = parse(VALID + "namespace_root: chaos\n");
+    assertEquals(List.of("namespace_root: expected letters, digits, '.', '_' or '-' (no '/'),"
+        + " got \"a/b\""), problems(VALID + "namespace_root: a/b\n", CampaignOverrides.none()));
+    assertEquals("chaos/" + id + "/phase2", rooted.namespaces().phase2());
+  }
+
+  @Test
+  void shouldRefusePartitionsWithoutADistinctProcessUserPerNode() {
+    String same = VALID.replace("process_user: sg-node-b", "process_user: sg-node-a")
+        .replace(", process_user: sg-node-c", "");
+    assertEquals(List.of(
+        "nodes[1].process_user: \"sg-node-a\" is also nodes[0].process_user: partition_minority"
+            + " needs a distinct user per node (partitions match packets by owner)",
+        "nodes[2].process_user: missing: partition_minority needs the OS user each node's target"
+            + " runs as (partitions match packets by owner)"),
+        problems(same, CampaignOverrides.none()));
+  }
+
+  @Test
+  void shouldRefuseMoreWritesPerFaultClassThanTheEvidenceCeiling() {
+    assertEquals(List.of("phase4.cycles (--cycles): expected an integer between 1 and 1000000, got"
+        + " 20000000"),
+        problems(VALID, CampaignOverrides.none().withCycles(20_000_000)));
+    assertEquals(List.of("phase4.cycles (--cycles): cycles x writes_per_cycle = 1000000 x 100000 ="
+        + " 100000000000 writes per fault class, more than the ceiling of 1000000000"),
+        problems(VALID, CampaignOverrides.none().withCycles(1_000_000).withWrites(100_000)));
+  }
+
+  @Test
+  void shouldRefuseABinaryFileInOneLine(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path bin = java.nio.file.Files.write(dir.resolve("c.yaml"), new byte[] {'a', ':', ' ',
+        (byte) 0xc3, (byte) 0x28});
+    assertEquals(List.of(bin + ": not UTF-8 text (byte 0xc3 at offset 3), not a YAML campaign"
+        + " file"), assertThrows(CampaignValidationException.class,
+            () -> loader.load(bin, CampaignOverrides.none())).problems());
+    Path nul = java.nio.file.Files.write(dir.resolve("n.yaml"), new byte[] {0x7f, 'E', 'L', 'F',
+        0, 1});
+    assertEquals(List.of(nul + ": a binary file (a NUL byte at offset 4), not a YAML campaign"
+        + " file"), assertThrows(CampaignValidationException.class,
+            () -> loader.load(nul, CampaignOverrides.none())).problems());
+  }
+
+  @Test
+  void shouldRefuseTheNamespaceKeysThatLetRunsShareKeys() {
+    String old = VALID.replace("phase4:\n", "phase4:\n  namespace_prefix: chaos-c\n");
+    List<String> problems = problems(old, CampaignOverrides.none());
+    assertEquals(List.of("phase4.namespace_prefix: no longer a setting: every namespace carries"
+        + " the campaign id now (namespace_root/<campaign>/...; namespace_root defaults to"
+        + " shipgate)"), problems);
   }
 
   @Test
@@ -114,11 +168,11 @@ class CampaignLoaderTest {
         "target.adapter: missing: expected one of etcd, redis, ai-memory",
         "phase4.faults[1]: unknown fault class \"partition_majority\" (known:"
             + " kill_primary_mid_write, partition_minority, drop_random_acks, clock_skew_peer)",
-        "phase4.cycles: expected an integer >= 1, got 0",
-        "phase4.writes_per_cycle: expected an integer >= 1, got \"many\"",
+        "phase4.cycles: expected an integer between 1 and 1000000, got 0",
+        "phase4.writes_per_cycle: expected an integer between 1 and 1000000000, got \"many\"",
         "phase4.cyclez: unknown key (expected one of: faults, cycles, writes_per_cycle,"
-            + " concurrency, fault_after_write, heal_delay_ms, settle, namespace_prefix,"
-            + " recovery, healthy_timeout_ms, fault_settings)",
+            + " concurrency, fault_after_write, heal_delay_ms, settle, recovery,"
+            + " healthy_timeout_ms, fault_settings)",
         "nodes[1].address: 10.0.0.5 is not a loopback address (127.0.0.0/8); set allow_remote:"
             + " true to drive remote nodes",
         "nodes[2].name: duplicate node name \"a\" (also nodes[0].name)"), problems);
@@ -201,7 +255,7 @@ class CampaignLoaderTest {
         .withFaults(List.of("nope")).withCampaignId("bad id")
         .withNodes(List.of("a@10.1.1.1", "b@127.0.0.12", "garbage"));
     List<String> problems = problems(VALID, o);
-    assertTrue(problems.contains("phase4.cycles (--cycles): expected an integer >= 1, got 0"),
+    assertTrue(problems.contains("phase4.cycles (--cycles): expected an integer between 1 and 1000000, got 0"),
         problems.toString());
     assertTrue(problems.contains("--nodes: expected NAME@ADDRESS[:SSH_PORT], got \"garbage\""),
         problems.toString());

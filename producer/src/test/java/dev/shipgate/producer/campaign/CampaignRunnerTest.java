@@ -138,7 +138,8 @@ class CampaignRunnerTest {
     assertEquals(5L, c.getCount());
     assertEquals("5", c.getRawCount());
     assertEquals(List.of("c1-w1", "c1-w2", "c1-w3", "c1-w4", "c1-w5"), c.getIds());
-    assertEquals(3, adapter.observeCalls.get("c/chaos-c1"), "cycle 1 writes under chaos-c1");
+    assertEquals(3, adapter.observeCalls.get("c/shipgate/unit-1/phase4/fake_fault/c1"),
+        "cycle 1 writes under the campaign's own namespace");
 
     FaultEvent injected = events.values(Topics.FAULTS).get(0);
     assertEquals("fake_fault", injected.getFault());

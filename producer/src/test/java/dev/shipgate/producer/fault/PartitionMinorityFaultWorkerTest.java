@@ -142,7 +142,8 @@ class PartitionMinorityFaultWorkerTest {
         "iptables -D OUTPUT -d 127.0.0.12/32 -m owner --uid-owner 991 -m comment --comment"
             + " shipgate:camp-1 -j DROP",
         "iptables -D OUTPUT -d 127.0.0.13/32 -m owner --uid-owner 993 -m comment --comment"
-            + " shipgate:camp-1 -j DROP"), runner.commands("a"));
+            + " shipgate:camp-1 -j DROP", "iptables -S OUTPUT"), runner.commands("a"),
+        "listed again after the deletes: the evidence that none is left");
     assertEquals(List.of("iptables -S OUTPUT"), runner.commands("b"));
     assertEquals(List.of("-A OUTPUT -d 127.0.0.12/32 -m owner --uid-owner 991 -m comment"
         + " --comment \"shipgate:camp-10\" -j DROP", "-A OUTPUT -d 10.0.0.0/8 -j ACCEPT"),
