@@ -104,7 +104,9 @@ public final class RunCommand implements Callable<Integer> {
       }
       faultSpecs = DriverFactory.faultSpecs(campaign);
     } catch (CampaignValidationException e) {
-      e.problems().forEach(p -> err.println("shipgate: " + file + ": " + p));
+      // problems about the file as a whole already name it
+      e.problems().forEach(p -> err.println("shipgate: "
+          + (p.startsWith(file + ": ") ? "" : file + ": ") + p));
       err.flush();
       return ExitCodes.USAGE;
     }

@@ -552,4 +552,29 @@ class RunArtifactsWriterTest {
     }
     throw new AssertionError("no fault class " + fault + " in " + verdict);
   }
+
+  @Test
+  void shouldNotRenderARunAgainWhoseRecordsDidNotChange() throws Exception {
+    RunArtifactsWriter writer = new RunArtifactsWriter(runs());
+    WriteReport first = writer.writeRunIfChanged(Fixtures.r20());
+    assertTrue(first.written().contains("index.html"), first.toString());
+    java.nio.file.Path page = first.directory().resolve("index.html");
+    long written = java.nio.file.Files.getLastModifiedTime(page).toMillis();
+
+    // a restarted sink: a new writer, the same records (phases in another arrival order)
+    RunRecords same = Fixtures.r20();
+    List<PhaseVerdict> reversed = new java.util.ArrayList<>(same.phases());
+    java.util.Collections.reverse(reversed);
+    WriteReport again = new RunArtifactsWriter(runs()).writeRunIfChanged(new RunRecords(
+        same.campaignId(), same.verdict(), reversed, same.bounds(), same.cycles(),
+        same.faults()));
+    assertEquals(List.of(), again.written(), "nothing rendered");
+    assertEquals(written, java.nio.file.Files.getLastModifiedTime(page).toMillis());
+
+    // a changed record is rendered
+    RunRecords changed = new RunRecords(same.campaignId(), same.verdict(), same.phases(),
+        same.bounds(), List.of(Fixtures.cycle(same.campaignId(), "partition_minority", 9, 100, 0, 0,
+            List.of("100", "100", "100"), 100, Map.of())), same.faults());
+    assertFalse(new RunArtifactsWriter(runs()).writeRunIfChanged(changed).written().isEmpty());
+  }
 }

@@ -299,4 +299,20 @@ class CampaignLoaderTest {
     assertEquals(List.of("nodes[1].start_command: missing: required to restart a killed node"
         + " (kill_primary_mid_write with phase4.recovery.restart_killed: true)"), problems);
   }
+
+  @Test
+  void shouldLoadTheCommentedSampleFileAsItIs() {
+    Path sample = null;
+    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+      if (java.nio.file.Files.isRegularFile(p.resolve("samples/campaigns/your-cluster.yaml"))) {
+        sample = p.resolve("samples/campaigns/your-cluster.yaml");
+        break;
+      }
+    }
+    assertTrue(sample != null, "samples/campaigns/your-cluster.yaml");
+    CampaignSpec spec = loader.load(sample, CampaignOverrides.none());
+    assertEquals("shipgate", spec.namespaceRoot());
+    assertEquals("/var/tmp/shipgate", spec.lease().dir());
+    assertEquals(List.of(), DriverFactory.problems(spec));
+  }
 }
