@@ -281,49 +281,33 @@ class ChaosCampaignIT {
     Path file = WORK.resolve(id + ".yaml");
     Files.writeString(file, ClusterCampaign.yaml(cluster, id, List.of(4), ETCD_FAULTS, 40, 100));
     campaigns.add(id);
-    Process child = new ProcessBuilder(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"),
-        "-Dshipgate.home=" + WORK.resolve("sigterm-home"),
-        Main.class.getName(), "run", file.toString(),
-        "--bootstrap-servers", stack.bootstrapServers(),
-        "--schema-registry-url", stack.registryUrl())
-        .redirectErrorStream(true).start();
-    StringBuffer output = new StringBuffer();
     CountDownLatch midCampaign = new CountDownLatch(1);
-    Thread reader = new Thread(() -> {
-      try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-          child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-          output.append(line).append('\n');
-          // a kill cycle under way: its primary may be down right now
-          if (line.startsWith("cycle 3/40  kill_primary_mid_write")) {
-            midCampaign.countDown();
-          }
-        }
-      } catch (IOException e) {
-        output.append("(reading failed: ").append(e).append(")\n");
+    Child run = Child.run(WORK.resolve("sigterm-home"), line -> {
+      // a kill cycle under way: its primary may be down right now
+      if (line.startsWith("cycle 3/40  kill_primary_mid_write")) {
+        midCampaign.countDown();
       }
-    }, "sigterm-child-output");
-    reader.start();
+    }, "run", file.toString(), "--bootstrap-servers", stack.bootstrapServers(),
+        "--schema-registry-url", stack.registryUrl());
+    Process child = run.process();
     try {
-      assertTrue(midCampaign.await(120, TimeUnit.SECONDS), "no third kill cycle:\n" + output);
+      assertTrue(midCampaign.await(120, TimeUnit.SECONDS), () -> "no third kill cycle:\n"
+          + run.out());
       // SIGTERM (as Ctrl-C's SIGINT, the shutdown hook aborts the campaign); through the handle,
       // since Process.destroy() would also close the pipe with the child's last words in it
       assertTrue(child.toHandle().destroy(), "SIGTERM not sent");
-      assertTrue(child.waitFor(120, TimeUnit.SECONDS), "still running after SIGTERM:\n" + output);
-      reader.join(10_000);
+      assertTrue(child.waitFor(120, TimeUnit.SECONDS), () -> "still running after SIGTERM:\n"
+          + run.out());
     } finally {
-      if (child.isAlive()) {
-        child.destroyForcibly();
-      }
+      run.stop();
     }
+    String output = run.output();
     Files.writeString(WORK.resolve(id + ".out"), output);
     figure(id + ": run, SIGTERM mid-campaign, clean abort", t0);
 
-    assertEquals(ExitCodes.FAILURE, child.exitValue(), output.toString());
-    assertTrue(output.toString().contains("shipgate: campaign " + id
-        + " aborted: interrupted (SIGINT/SIGTERM)"), output.toString());
+    assertEquals(ExitCodes.FAILURE, child.exitValue(), output);
+    assertTrue(output.contains("shipgate: campaign " + id
+        + " aborted: interrupted (SIGINT/SIGTERM)"), output);
     // every fault healed: no partition rule of the campaign, no node killed or stopped
     assertEquals(List.of(), cluster.flushShipgateRules(id), "partition rules left behind");
     for (var n : cluster.nodes()) {
@@ -483,7 +467,9 @@ class ChaosCampaignIT {
       List<FaultEvent> healed = records(Topics.FAULTS, dead::equals).stream()
           .filter(FaultEvent::getHealedByRecovery).toList();
       assertFalse(healed.isEmpty(), "recovery published the heal of " + dead);
-      assertTrue(healed.stream().allMatch(e -> e.getAction() == FaultAction.HEALED));
+      assertTrue(healed.stream().allMatch(e -> e.getAction() == FaultAction.HEALED
+          && fault.equals(e.getFault()) && e.getCycle() != null), "each heal names the fault the"
+          + " lease listed: " + healed);
       assertTrue(records(Topics.CAMPAIGNS, dead::equals).stream().anyMatch(e ->
           e.getType() == CampaignEventType.ABORTED && e.getReason().startsWith("driver died")),
           "the dead campaign is ABORTED");
@@ -674,6 +660,12 @@ class ChaosCampaignIT {
   /** {@code shipgate ...} in a child JVM of this class path, its output collected. */
   record Child(Process process, StringBuffer out, Thread reader) {
     static Child run(Path home, String... args) throws IOException {
+      return run(home, line -> { }, args);
+    }
+
+    /** @param onLine called with every line the child prints, as it prints it */
+    static Child run(Path home, java.util.function.Consumer<String> onLine, String... args)
+        throws IOException {
       List<String> command = new ArrayList<>(List.of(
           Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "-cp", System.getProperty("java.class.path"), "-Dshipgate.home=" + home,
@@ -686,6 +678,7 @@ class ChaosCampaignIT {
             p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
           for (String line = lines.readLine(); line != null; line = lines.readLine()) {
             out.append(line).append('\n');
+            onLine.accept(line);
           }
         } catch (IOException e) {
           out.append("(reading failed: ").append(e).append(")\n");
@@ -700,9 +693,10 @@ class ChaosCampaignIT {
       return process.pid();
     }
 
+    /** Everything the child printed, once it has ended (or after 10 s). */
     String output() {
       try {
-        reader.join(5_000);
+        reader.join(10_000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

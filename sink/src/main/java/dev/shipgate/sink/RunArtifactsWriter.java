@@ -343,6 +343,9 @@ public final class RunArtifactsWriter {
       o.put("sum_min_peer", b == null ? null : b.getSumMinPeer());
       o.put("wilson_lower", b == null ? null : b.getWilsonLower());
       o.put("lost_writes", b == null ? null : b.getLostWrites());
+      o.put("unacknowledged_applied", b == null ? null : b.getUnacknowledgedApplied());
+      o.put("foreign_records", b == null ? null : b.getForeignRecords());
+      o.put("bound_note", b == null ? null : b.getBoundNote());
       o.put("reason", f.reason);
       o.put("artifact", f.file);
       ArrayNode cycles = o.putArray("per_cycle");

@@ -190,8 +190,8 @@ final class FaultCycle {
     }
 
     void inject() {
-      leased = new LeasedFault(4, faultSpec.faultClass(), cycle, context.primary().name(),
-          mechanism(), run.ticker.now());
+      leased = new LeasedFault(4, faultSpec.faultClass(), cycle, faultSpec.targetOf(context),
+          faultSpec.mechanismName(), run.ticker.now());
       run.ledger.applying(leased);
       FaultResult r;
       try {
@@ -228,17 +228,6 @@ final class FaultCycle {
         });
         timer.start();
       }
-    }
-
-    /** What the lease names the mechanism by, before the worker has said. */
-    private String mechanism() {
-      return switch (faultSpec.faultClass()) {
-        case "kill_primary_mid_write" -> "SIGKILL";
-        case "partition_minority" -> "iptables";
-        case "drop_random_acks" -> "SIGSTOP";
-        case "clock_skew_peer" -> "libfaketime";
-        default -> faultSpec.faultClass();
-      };
     }
 
     /** Waits for the timed heal (faults with a heal delay). */

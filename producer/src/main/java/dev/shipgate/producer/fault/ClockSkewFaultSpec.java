@@ -168,6 +168,17 @@ public record ClockSkewFaultSpec(Duration offset, Mechanism mechanism, String un
   }
 
   @Override
+  public String mechanismName() {
+    return ClockSkewFaultWorker.MECHANISM;
+  }
+
+  @Override
+  public String targetOf(FaultContext context) {
+    return context.peers().isEmpty() ? context.primary().name()
+        : PausePeerFaultWorker.target(context).name();
+  }
+
+  @Override
   public FaultWorker newWorker() {
     return new ClockSkewFaultWorker(this);
   }

@@ -15,4 +15,17 @@ public interface FaultSpec {
   Duration healDelay();
 
   FaultWorker newWorker();
+
+  /**
+   * How the fault acts (SIGKILL, iptables, SIGSTOP, libfaketime ...), as the driver's lease names
+   * it before the worker has run; the fault events carry the worker's own word.
+   */
+  default String mechanismName() {
+    return faultClass();
+  }
+
+  /** The node the fault will act on in {@code context} (the primary, unless a peer). */
+  default String targetOf(FaultContext context) {
+    return context.primary().name();
+  }
 }

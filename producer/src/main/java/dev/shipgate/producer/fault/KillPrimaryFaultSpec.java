@@ -44,6 +44,11 @@ public record KillPrimaryFaultSpec(int checkAttempts, Duration checkInterval) im
     return FAULT_CLASS;
   }
 
+  @Override
+  public String mechanismName() {
+    return KillPrimaryFaultWorker.MECHANISM;
+  }
+
   /** Zero: the kill is not undone after a delay; the node is restarted between cycles. */
   @Override
   public Duration healDelay() {

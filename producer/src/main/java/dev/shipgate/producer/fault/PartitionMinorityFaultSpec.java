@@ -38,6 +38,11 @@ public record PartitionMinorityFaultSpec(Duration healDelay) implements FaultSpe
   }
 
   @Override
+  public String mechanismName() {
+    return PartitionMinorityFaultWorker.MECHANISM;
+  }
+
+  @Override
   public FaultWorker newWorker() {
     return new PartitionMinorityFaultWorker();
   }

@@ -47,6 +47,17 @@ public record PausePeerFaultSpec(Duration healDelay, int checkAttempts, Duration
   }
 
   @Override
+  public String mechanismName() {
+    return PausePeerFaultWorker.STOP;
+  }
+
+  @Override
+  public String targetOf(FaultContext context) {
+    return context.peers().isEmpty() ? context.primary().name()
+        : PausePeerFaultWorker.target(context).name();
+  }
+
+  @Override
   public FaultWorker newWorker() {
     return new PausePeerFaultWorker(this);
   }
