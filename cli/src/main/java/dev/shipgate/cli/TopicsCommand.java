@@ -31,6 +31,7 @@ public final class TopicsCommand implements Callable<Integer> {
       TopicCreator.Result result = TopicCreator.createMissing(admin, replicationFactor);
       result.created().forEach(t -> System.out.println("created " + t));
       result.existing().forEach(t -> System.out.println("exists  " + t));
+      result.updated().forEach(c -> System.out.println("config  " + c));
     }
     return ExitCodes.OK;
   }

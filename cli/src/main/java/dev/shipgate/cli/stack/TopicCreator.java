@@ -22,8 +22,15 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class TopicCreator {
   private TopicCreator() {}
 
-  /** What was created and what was already there. */
-  public record Result(List<String> created, List<String> existing) {}
+  /**
+   * What was created, what was already there, and the configs set on existing topics to the
+   * declared values ({@code topic: key=value}).
+   */
+  public record Result(List<String> created, List<String> existing, List<String> updated) {
+    public Result(List<String> created, List<String> existing) {
+      this(created, existing, List.of());
+    }
+  }
 
   public static Result createMissing(Admin admin, short replicationFactor) {
     List<String> created = new ArrayList<>();
@@ -40,8 +47,9 @@ public final class TopicCreator {
         cfg.put("cleanup.policy", t.cleanupPolicy());
         toCreate.add(new NewTopic(t.name(), t.partitions(), replicationFactor).configs(cfg));
       }
+      List<String> updated = alignConfigs(admin, existing);
       if (toCreate.isEmpty()) {
-        return new Result(created, existing);
+        return new Result(created, existing, updated);
       }
       CreateTopicsResult result = admin.createTopics(toCreate);
       for (var e : result.values().entrySet()) {
@@ -57,12 +65,57 @@ public final class TopicCreator {
           }
         }
       }
-      return new Result(created, existing);
+      return new Result(created, existing, updated);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new StackException("interrupted while creating topics", e);
     } catch (ExecutionException | TimeoutException e) {
       throw new StackException("cannot list/create topics: " + e, e);
     }
+  }
+
+  /**
+   * Sets, on topics that already exist, every declared config whose value differs (a stack made
+   * before a config was declared: its compacted topics would otherwise never compact). Only the
+   * declared keys are touched.
+   */
+  static List<String> alignConfigs(Admin admin, List<String> existing)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    List<String> updated = new ArrayList<>();
+    if (existing.isEmpty()) {
+      return updated;
+    }
+    List<org.apache.kafka.common.config.ConfigResource> resources = new ArrayList<>();
+    for (String name : existing) {
+      resources.add(new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name));
+    }
+    Map<org.apache.kafka.common.config.ConfigResource, org.apache.kafka.clients.admin.Config>
+        current = admin.describeConfigs(resources).all().get(30, TimeUnit.SECONDS);
+    Map<org.apache.kafka.common.config.ConfigResource,
+        java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>> changes =
+        new HashMap<>();
+    for (Topic<?, ?> t : Topics.all()) {
+      var resource = new org.apache.kafka.common.config.ConfigResource(
+          org.apache.kafka.common.config.ConfigResource.Type.TOPIC, t.name());
+      var config = current.get(resource);
+      if (config == null) {
+        continue;
+      }
+      for (Map.Entry<String, String> want : t.configs().entrySet()) {
+        var have = config.get(want.getKey());
+        if (have == null || !want.getValue().equals(have.value())) {
+          changes.computeIfAbsent(resource, r -> new ArrayList<>()).add(
+              new org.apache.kafka.clients.admin.AlterConfigOp(
+                  new org.apache.kafka.clients.admin.ConfigEntry(want.getKey(), want.getValue()),
+                  org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET));
+          updated.add(t.name() + ": " + want.getKey() + "=" + want.getValue());
+        }
+      }
+    }
+    if (!changes.isEmpty()) {
+      admin.incrementalAlterConfigs(changes).all().get(30, TimeUnit.SECONDS);
+    }
+    return updated;
   }
 }
