@@ -15,7 +15,6 @@ import dev.shipgate.producer.importer.ArtifactImporter;
 import dev.shipgate.producer.importer.ImportOptions;
 import dev.shipgate.producer.importer.ImportReport;
 import dev.shipgate.producer.publish.KafkaEventPublisher;
-import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.schemas.CampaignIds;
 import dev.shipgate.schemas.registry.RestSchemaRegistry;
@@ -240,7 +239,7 @@ public final class DemoCommand implements Callable<Integer> {
       sinkProps.put("group.id", "shipgate-demo-sink");
       try (ArtifactSink sink = new ArtifactSink(sinkProps, registry, runs)) {
         Optional<CampaignVerdict> done = sink.runUntil(v -> v.getCampaignId().equals(id)
-            && v.getState() != CampaignState.RUNNING && v.getState() != CampaignState.UNKNOWN,
+            && VerdictCommand.isFinal(v),
             timeout);
         if (done.isEmpty()) {
           throw new ShipgateException("no final verdict for " + id + " within " + timeoutSeconds

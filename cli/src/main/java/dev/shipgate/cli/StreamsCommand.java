@@ -32,13 +32,31 @@ public final class StreamsCommand implements Callable<Integer> {
       description = "replication factor of internal topics (default: ${DEFAULT-VALUE}; use 3 on a real cluster)")
   int replicationFactor;
 
+  @Option(names = "--output-prefix", paramLabel = "PREFIX", defaultValue = "",
+      description = "prefix of the output topics (default: none, the live outputs); the prefixed"
+          + " output topics are created first, so a second application can judge the same inputs"
+          + " without touching the live verdicts")
+  String outputPrefix;
+
   @Mixin ConnectionOptions connection;
 
   @Override
   public Integer call() throws Exception {
+    if (!outputPrefix.isEmpty()) {
+      String problem = prefixProblem(outputPrefix);
+      if (problem != null) {
+        throw new picocli.CommandLine.ParameterException(
+            new picocli.CommandLine(this), "--output-prefix: " + problem);
+      }
+      try (org.apache.kafka.clients.admin.Admin admin =
+          org.apache.kafka.clients.admin.Admin.create(connection.clientProperties())) {
+        dev.shipgate.cli.stack.TopicCreator.createOutputs(admin, (short) replicationFactor,
+            outputPrefix);
+      }
+    }
     try (SchemaRegistry registry = connection.registry();
         ShipgateStreams streams = new ShipgateStreams(props(connection, applicationId,
-            stateDir, replicationFactor), registry)) {
+            stateDir, replicationFactor), registry, outputPrefix)) {
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shipgate-streams-stop"));
       streams.start();
@@ -46,10 +64,22 @@ public final class StreamsCommand implements Callable<Integer> {
         throw new ShipgateException("streams did not reach RUNNING: "
             + (streams.failure() == null ? "state " + streams.state() : Main.describe(streams.failure())));
       }
-      System.out.println("streams running as " + applicationId + " (Ctrl-C to stop)");
+      System.out.println("streams running as " + applicationId
+          + (outputPrefix.isEmpty() ? "" : ", outputs under " + outputPrefix + "shipgate.*")
+          + " (Ctrl-C to stop)");
       stop.await();
     }
     return ExitCodes.OK;
+  }
+
+  /** Why {@code prefix} cannot start topic names, or null. */
+  static String prefixProblem(String prefix) {
+    if (prefix.length() > 100 || !prefix.matches("[A-Za-z0-9._-]+")
+        || !prefix.endsWith(".")) {
+      return "expected letters, digits, '.', '_' or '-' ending in '.', at most 100 characters,"
+          + " got \"" + prefix + "\"";
+    }
+    return null;
   }
 
   static java.util.Properties props(ConnectionOptions connection, String applicationId,

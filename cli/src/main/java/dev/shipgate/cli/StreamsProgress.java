@@ -25,7 +25,7 @@ final class StreamsProgress {
   static void awaitCaughtUp(Properties client, String groupId, Duration timeout)
       throws InterruptedException {
     awaitCaughtUp(client, groupId, ShipgateTopology.SOURCE_TOPICS,
-        ShipgateTopology.READ_BACK_TOPICS, timeout);
+        java.util.List.of(), timeout);
   }
 
   /**

@@ -43,7 +43,8 @@ public final class VerdictTable {
           new String[] {b.getFault(), b.getBound(), b.getThreshold(), str(b.getSumOk()),
               str(b.getSumMinPeer()),
               b.getWilsonLower() == null ? "-" : String.format(Locale.ROOT, "%.4f", b.getWilsonLower()),
-              String.valueOf(b.getLostWrites()), b.getSource().name(), b.getVerdict().name()}));
+              b.getLostWrites() == null ? "unknown" : String.valueOf(b.getLostWrites()),
+              b.getSource().name(), b.getVerdict().name()}));
       table(out, rows);
     }
     out.append('\n').append("VERDICT: ").append(verdict.getVerdict())

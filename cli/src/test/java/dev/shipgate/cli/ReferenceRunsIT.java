@@ -179,6 +179,73 @@ class ReferenceRunsIT {
   }
 
   @Test
+  void shouldGateOnAFinalImportedVerdictAtOnceWithWait() throws Exception {
+    String[] conn = {"--bootstrap-servers", stack.bootstrapServers(),
+        "--schema-registry-url", stack.registryUrl()};
+    CliOutput r20 = CliOutput.of(() -> Main.run(concat(
+        new String[] {"verdict", "--wait", "--timeout", "30", "v0.6.0.0-final-r20"}, conn)));
+    assertEquals(ExitCodes.NOT_PASS, r20.exit(), r20.text());
+    assertTrue(r20.text().contains("VERDICT: FAIL"), r20.text());
+    CliOutput rc1 = CliOutput.of(() -> Main.run(concat(
+        new String[] {"verdict", "ship-gate-v0.6.3-rc1-r2"}, conn)));
+    assertEquals(ExitCodes.OK, rc1.exit(), rc1.text());
+  }
+
+  @Test
+  void shouldReanalyseUnderOtherThresholdsWithoutTouchingTheLiveVerdict() throws Exception {
+    String[] conn = {"--bootstrap-servers", stack.bootstrapServers(),
+        "--schema-registry-url", stack.registryUrl()};
+    CampaignVerdict before = finalVerdicts.get("v0.6.0.0-final-r20");
+    CliOutput out = CliOutput.of(() -> Main.run(concat(new String[] {"reanalyze",
+        "v0.6.0.0-final-r20", "--threshold", "0.1", "--as", "r20-lenient", "--timeout", "120"},
+        conn)));
+    // partition_minority's recorded bound 0.2 fails 0.995 live and passes 0.1 re-analysed
+    assertTrue(out.text().matches("(?s).*partition_minority\\s+0\\.2 vs 0\\.995 FAIL\\s+"
+        + "0\\.2 vs 0\\.1 PASS.*"), out.text());
+    assertTrue(out.text().contains("re-analysis of v0.6.0.0-final-r20 as r20-lenient"), out.text());
+    // r20 has no phase 1 artifacts: with phase 4 passing, the strict rule still does not pass it
+    assertTrue(out.text().contains("VERDICT: NOT_RUN (overall_pass=false)"), out.text());
+    assertEquals(ExitCodes.NOT_PASS, out.exit(), out.text());
+
+    try (var registry2 = new RestSchemaRegistry(stack.registryUrl())) {
+      CampaignVerdict after = VerdictCommand.find(client(), registry2, "v0.6.0.0-final-r20");
+      assertEquals(before.getVerdict(), after.getVerdict());
+      assertEquals(before.getReasons(), after.getReasons());
+      assertEquals(null, VerdictCommand.find(client(), registry2, "r20-lenient"),
+          "the re-analysis wrote nothing to the live verdicts");
+    }
+    try (var admin = org.apache.kafka.clients.admin.Admin.create(client())) {
+      Set<String> left = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+      assertEquals(List.of(), left.stream().filter(n -> n.startsWith("reanalysis.")
+          || n.startsWith("shipgate-reanalysis-")).toList(), "re-analysis topics deleted");
+    }
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  /** What a CLI call printed on stdout, and its exit code. */
+  record CliOutput(int exit, String text) {
+    static synchronized CliOutput of(java.util.function.IntSupplier call) {
+      java.io.PrintStream stdout = System.out;
+      java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+      System.setOut(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+      int exit;
+      try {
+        exit = call.getAsInt();
+      } finally {
+        System.setOut(stdout);
+      }
+      String text = captured.toString(StandardCharsets.UTF_8);
+      stdout.print(text);
+      return new CliOutput(exit, text);
+    }
+  }
+
+  @Test
   void shouldNotPassTheSoakRunTheOriginalPassedWithNoPhases() throws IOException {
     CampaignVerdict soak = finalVerdicts.get("soak-v0.6.0-r84");
     assertEquals(Verdict.NOT_RUN, soak.getVerdict());

@@ -42,6 +42,16 @@ public final class Topic<K, V extends SpecificRecord> {
     return new Topic<>(name, Serdes.String(), valueClass, partitions, cleanupPolicy, configs, doc);
   }
 
+  /**
+   * The same topic under {@code prefix} (a re-analysis's own outputs): same key, values, configs.
+   * Streams writes its values under this topic's subject (the same schema), so reading it needs
+   * nothing new from the registry.
+   */
+  public Topic<K, V> prefixed(String prefix) {
+    return prefix.isEmpty() ? this : new Topic<>(prefix + name, keySerde, valueClass, partitions,
+        cleanupPolicy, configs, "Re-analysis output (" + prefix + "): " + doc);
+  }
+
   public String name() {
     return name;
   }

@@ -387,7 +387,7 @@ final class PageRenderer {
           b == null ? "—" : b.getBound(), b == null ? "—" : b.getThreshold(),
           b == null || b.getWilsonLower() == null ? "—"
               : String.format(Locale.ROOT, "%.4f", b.getWilsonLower()),
-          b == null ? "—" : String.valueOf(b.getLostWrites()),
+          b == null ? "—" : b.getLostWrites() == null ? "unknown" : String.valueOf(b.getLostWrites()),
           eventsCell(f.events), eventsCls(f.events),
           FaultEvents.Counts.of(f.events).summary(), badge(f.verdict),
           or(f.reason, "")));
@@ -695,6 +695,7 @@ final class PageRenderer {
       case NOT_RUN -> "An enabled phase has no evidence. Not a pass.";
       case INCOMPLETE -> "Evidence was cut short or is still missing. Not a pass.";
       case INCONCLUSIVE -> "Evidence too thin to show the threshold. Not a pass.";
+      case PENDING -> "Not final yet: evidence the campaign announced is still to come. Not a pass.";
     };
   }
 

@@ -201,7 +201,9 @@ public final class RunArtifactsWriter {
       }
     }
     CampaignVerdict verdict = records.verdict();
-    if (verdict != null) {
+    // the seed's campaign-summary.json is the gate release jobs read: written once the verdict is
+    // final, never a provisional overall_pass false that turns true
+    if (verdict != null && Verdicts.isFinal(verdict.getVerdict())) {
       files.put(SUMMARY_FILE, SeedJson.pretty(SeedJson.parse(verdict.getSummaryJson())));
     }
     List<String> artifactNames = new ArrayList<>(files.keySet());

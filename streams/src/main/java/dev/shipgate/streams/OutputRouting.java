@@ -27,26 +27,32 @@ final class OutputRouting {
     }
   }
 
-  static TopicNameExtractor<String, SpecificRecord> topicOfValue() {
+  /** The output topic of {@code value}'s class, under {@code prefix}. */
+  static TopicNameExtractor<String, SpecificRecord> topicOfValue(String prefix) {
     return (key, value, context) -> {
       String topic = TOPIC_BY_CLASS.get(value.getClass());
       if (topic == null) {
         throw new IllegalStateException("no output topic for " + value.getClass().getName());
       }
-      return topic;
+      return prefix + topic;
     };
   }
 
-  static Produced<String, SpecificRecord> produced(SchemaRegistry registry) {
-    return Produced.with(Topics.CAMPAIGN_VERDICTS.keySerde(), valueSerde(registry),
-        new CampaignPartitioner<>()).withName("shipgate-outputs");
+  static Produced<String, SpecificRecord> produced(SchemaRegistry registry, String prefix) {
+    return Produced.with(Topics.CAMPAIGN_VERDICTS.keySerde(), valueSerde(registry, prefix),
+        new CampaignPartitioner<>());
   }
 
+  /**
+   * Each output value written with its own topic's serde; a prefixed topic uses the subject of the
+   * live topic it mirrors (the same schema), so a re-analysis registers nothing new.
+   */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  static Serde<SpecificRecord> valueSerde(SchemaRegistry registry) {
+  static Serde<SpecificRecord> valueSerde(SchemaRegistry registry, String prefix) {
     Map<String, Serializer<SpecificRecord>> byTopic = new HashMap<>();
     for (Topic<String, ? extends SpecificRecord> topic : Topics.outputs()) {
-      byTopic.put(topic.name(), (Serializer) topic.valueSerde(registry).serializer());
+      Serializer<SpecificRecord> live = (Serializer) topic.valueSerde(registry).serializer();
+      byTopic.put(prefix + topic.name(), (t, v) -> live.serialize(topic.name(), v));
     }
     Serializer<SpecificRecord> serializer = (topic, value) -> {
       Serializer<SpecificRecord> s = byTopic.get(topic);

@@ -11,6 +11,7 @@ import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseVerdict;
 import dev.shipgate.results.Verdict;
 import dev.shipgate.schemas.SeedJson;
+import dev.shipgate.schemas.Verdicts;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -435,7 +436,7 @@ public final class PhaseRules {
         byFault.set(fault, SeedJson.decimal(new BigDecimal(b.getBound())));
         if (!b.getSeedPass()) {
           seedPass = false;
-          seedReasons.add(ConvergenceTopology.seedReason(fault, b.getBound(), b.getThreshold()));
+          seedReasons.add(ConvergenceRules.seedReason(fault, b.getBound(), b.getThreshold()));
         }
         maxCycles = maxCycles == null ? b.getCycles() : Math.max(maxCycles, b.getCycles());
         if (boundWrites == null) {

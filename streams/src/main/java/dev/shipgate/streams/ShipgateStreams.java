@@ -30,12 +30,26 @@ public final class ShipgateStreams implements AutoCloseable {
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
   public ShipgateStreams(Properties streamsProps, SchemaRegistry registry) {
+    this(streamsProps, registry, "");
+  }
+
+  /**
+   * @param outputPrefix prefix of the output topic names: "" for the live outputs, another for a
+   *     re-analysis that must not touch them
+   */
+  public ShipgateStreams(Properties streamsProps, SchemaRegistry registry, String outputPrefix) {
+    this(streamsProps, registry, outputPrefix, Reanalysis.NONE);
+  }
+
+  /** @param reanalysis what a re-analysis judges differently ({@link Reanalysis#NONE}: live) */
+  public ShipgateStreams(Properties streamsProps, SchemaRegistry registry, String outputPrefix,
+      Reanalysis reanalysis) {
     Properties props = new Properties();
     props.putAll(streamsProps);
     StreamsConfigFactory.validate(props);
     String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG,
         String.valueOf(props.get(StreamsConfig.APPLICATION_ID_CONFIG)));
-    this.topology = ShipgateTopology.topology(registry, applicationId);
+    this.topology = ShipgateTopology.topology(registry, applicationId, outputPrefix, reanalysis);
     this.streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed, shutting shipgate-streams down: {}", e.toString(), e);

@@ -1,13 +1,17 @@
 package dev.shipgate.streams;
 
+import dev.shipgate.results.Alert;
+import dev.shipgate.results.DeadLetter;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.SchemaRegistry;
-import dev.shipgate.results.Alert;
-import dev.shipgate.results.DeadLetter;
-import org.apache.avro.specific.SpecificRecord;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -15,19 +19,20 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 
 /**
- * The whole shipgate Streams application in one topology:
+ * The whole shipgate Streams application in one topology, no output read back:
  *
  * <pre>
  *  campaigns, writes, observations, checks, faults ──▶ decode (bad records → dead letters)
- *     ├─▶ ConvergenceTopology ──▶ cycle-convergence, fault-bounds, alerts
- *     ├─▶ PhaseVerdictTopology (+ fault-bounds read back) ──▶ phase-verdicts
- *     └─▶ CampaignVerdictTopology (+ phase-verdicts read back) ──▶ campaign-verdicts, alerts
+ *     └─▶ one processor per topic, sharing one task's {@link EvidenceStores} ({@link Evidence})
+ *           ──▶ cycle-convergence, fault-bounds, phase-verdicts, campaign-verdicts, alerts
  * </pre>
  *
  * <p>Every input is consumed as raw bytes and decoded here, so a record that cannot be read is
- * refused with a {@link DeadLetter} instead of stopping the application or vanishing. Outputs are
- * partitioned by the campaign id their key starts with ({@link CampaignPartitioner}), so the
- * read-back topics stay co-partitioned with the inputs and one campaign lives in one task.
+ * refused with a {@link DeadLetter} instead of stopping the application or vanishing; after
+ * decoding each topic is a typed stream. The inputs are keyed by campaign id, so one campaign's
+ * evidence meets in one task; the outputs are partitioned by the campaign id their key starts
+ * with ({@link CampaignPartitioner}) and written under an optional prefix, so that a re-analysis
+ * never writes into the live outputs.
  */
 public final class ShipgateTopology {
   private ShipgateTopology() {}
@@ -35,78 +40,97 @@ public final class ShipgateTopology {
   /** Default application id, also the {@code component} of the dead letters. */
   public static final String DEFAULT_APPLICATION_ID = "shipgate-streams";
 
+  /** Every topic the application consumes: the inputs only. */
+  public static final List<String> SOURCE_TOPICS = Topics.inputs().stream().map(Topic::name)
+      .toList();
+
   /** Builds the topology into {@code builder}, dead letters naming {@value DEFAULT_APPLICATION_ID}. */
   public static void build(StreamsBuilder builder, SchemaRegistry registry) {
-    build(builder, registry, DEFAULT_APPLICATION_ID);
+    build(builder, registry, DEFAULT_APPLICATION_ID, "");
   }
-
-  /**
-   * The topics the application reads back from its own (transactional) output: their end offsets
-   * include commit markers no consumer sees.
-   */
-  public static final List<String> READ_BACK_TOPICS =
-      List.of(Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name());
-
-  /** Every topic the application consumes: the inputs, then {@link #READ_BACK_TOPICS}. */
-  public static final List<String> SOURCE_TOPICS = List.of(Topics.CAMPAIGNS.name(),
-      Topics.WRITES.name(), Topics.FAULTS.name(), Topics.OBSERVATIONS.name(),
-      Topics.CHECKS.name(), Topics.FAULT_BOUNDS.name(), Topics.PHASE_VERDICTS.name());
 
   /**
    * Builds the topology into {@code builder}.
    *
    * @param applicationId the application id, written as the {@code component} of dead letters
+   * @param outputPrefix prefix of every output topic name ("" for the live outputs)
    */
-  public static void build(StreamsBuilder builder, SchemaRegistry registry,
-      String applicationId) {
-    KStream<String, SpecificRecord> campaigns = decode(builder, registry, applicationId,
-        Topics.CAMPAIGNS, false);
-    KStream<String, SpecificRecord> writes = decode(builder, registry, applicationId,
-        Topics.WRITES, false);
-    KStream<String, SpecificRecord> faults = decode(builder, registry, applicationId,
-        Topics.FAULTS, false);
-    KStream<String, SpecificRecord> observations = decode(builder, registry, applicationId,
-        Topics.OBSERVATIONS, false);
-    KStream<String, SpecificRecord> checks = decode(builder, registry, applicationId,
-        Topics.CHECKS, false);
-    KStream<String, SpecificRecord> faultBounds = decode(builder, registry, applicationId,
-        Topics.FAULT_BOUNDS, true);
-    KStream<String, SpecificRecord> phaseVerdicts = decode(builder, registry, applicationId,
-        Topics.PHASE_VERDICTS, true);
+  public static void build(StreamsBuilder builder, SchemaRegistry registry, String applicationId,
+      String outputPrefix) {
+    build(builder, registry, applicationId, outputPrefix, Reanalysis.NONE);
+  }
 
-    ConvergenceTopology.build(builder, registry, campaigns, writes, observations, checks, faults)
-        .to(OutputRouting.topicOfValue(), OutputRouting.produced(registry)
-            .withName("convergence-out"));
-    PhaseVerdictTopology.build(builder, registry, campaigns, checks, writes, observations,
-            faultBounds)
-        .to(OutputRouting.topicOfValue(), OutputRouting.produced(registry)
-            .withName("phase-verdicts-out"));
-    CampaignVerdictTopology.build(builder, registry, campaigns, phaseVerdicts)
-        .to(OutputRouting.topicOfValue(), OutputRouting.produced(registry)
-            .withName("campaign-verdicts-out"));
+  /**
+   * Builds the topology into {@code builder}, judging the inputs as {@code reanalysis} says (one
+   * campaign, other thresholds; {@link Reanalysis#NONE} for the live application).
+   */
+  public static void build(StreamsBuilder builder, SchemaRegistry registry, String applicationId,
+      String outputPrefix, Reanalysis reanalysis) {
+    EvidenceStores.addTo(builder);
+    Function<SpecificRecord, byte[]> encoder = encoder(registry);
+    KStream<String, SpecificRecord> out = judge(builder, registry, applicationId, outputPrefix,
+        Topics.CAMPAIGNS, encoder, reanalysis, Evidence::onCampaign)
+        .merge(judge(builder, registry, applicationId, outputPrefix, Topics.WRITES, encoder,
+            reanalysis, Evidence::onWrite))
+        .merge(judge(builder, registry, applicationId, outputPrefix, Topics.OBSERVATIONS,
+            encoder, reanalysis, Evidence::onObservation))
+        .merge(judge(builder, registry, applicationId, outputPrefix, Topics.CHECKS, encoder,
+            reanalysis, Evidence::onCheck))
+        .merge(judge(builder, registry, applicationId, outputPrefix, Topics.FAULTS, encoder,
+            reanalysis, Evidence::onFault));
+    out.to(OutputRouting.topicOfValue(outputPrefix),
+        OutputRouting.produced(registry, outputPrefix).withName("shipgate-outputs"));
   }
 
   /** The topology as {@link ShipgateStreams} runs it. */
-  public static Topology topology(SchemaRegistry registry, String applicationId) {
+  public static Topology topology(SchemaRegistry registry, String applicationId,
+      String outputPrefix) {
+    return topology(registry, applicationId, outputPrefix, Reanalysis.NONE);
+  }
+
+  public static Topology topology(SchemaRegistry registry, String applicationId,
+      String outputPrefix, Reanalysis reanalysis) {
     StreamsBuilder builder = new StreamsBuilder();
-    build(builder, registry, applicationId);
+    build(builder, registry, applicationId, outputPrefix, reanalysis);
     return builder.build();
   }
 
-  private static <V extends SpecificRecord> KStream<String, SpecificRecord> decode(
-      StreamsBuilder builder, SchemaRegistry registry, String component, Topic<String, V> topic,
-      boolean suffixedKeys) {
+  /** Decodes {@code topic} and hands its typed events to the task's evidence. */
+  private static <V extends SpecificRecord> KStream<String, SpecificRecord> judge(
+      StreamsBuilder builder, SchemaRegistry registry, String component, String outputPrefix,
+      Topic<String, V> topic, Function<SpecificRecord, byte[]> encoder, Reanalysis reanalysis,
+      EvidenceProcessor.Handler<V> handler) {
     String name = topic.name().replace("shipgate.", "");
     KStream<String, SpecificRecord> decoded = builder
         .stream(topic.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
             .withName(name + "-source"))
-        .process(() -> new InputDecoder<>(topic, registry, component, suffixedKeys),
+        .process(() -> new InputDecoder<>(topic, registry, component, false),
             Named.as(name + "-decode"));
     decoded.filter((k, v) -> v instanceof DeadLetter || v instanceof Alert,
             Named.as(name + "-refused"))
-        .to(OutputRouting.topicOfValue(), OutputRouting.produced(registry)
-            .withName(name + "-dead-letters"));
-    return decoded.filter((k, v) -> !(v instanceof DeadLetter || v instanceof Alert),
-        Named.as(name + "-accepted"));
+        .to(OutputRouting.topicOfValue(outputPrefix), OutputRouting.produced(registry,
+            outputPrefix).withName(name + "-dead-letters"));
+    // after decoding every accepted record is a V: typed from here on
+    KStream<String, V> typed = decoded
+        .filter((k, v) -> topic.valueClass().isInstance(v), Named.as(name + "-accepted"))
+        .mapValues(v -> topic.valueClass().cast(v), Named.as(name + "-typed"));
+    if (reanalysis != Reanalysis.NONE) {
+      typed = typed.filter((k, v) -> reanalysis.includes(k), Named.as(name + "-reanalysed"))
+          .mapValues(reanalysis::apply, Named.as(name + "-as-reanalysed"));
+    }
+    return typed.process(() -> new EvidenceProcessor<>(handler, component, encoder),
+        Named.as(name + "-judge"), EvidenceStores.ALL);
+  }
+
+  /** An input event as its topic's wire bytes (for the dead letter of late evidence). */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Function<SpecificRecord, byte[]> encoder(SchemaRegistry registry) {
+    Map<Class<?>, Serializer<SpecificRecord>> byClass = new HashMap<>();
+    Map<Class<?>, String> topics = new HashMap<>();
+    for (Topic<String, ? extends SpecificRecord> t : Topics.inputs()) {
+      byClass.put(t.valueClass(), (Serializer) t.valueSerde(registry).serializer());
+      topics.put(t.valueClass(), t.name());
+    }
+    return v -> byClass.get(v.getClass()).serialize(topics.get(v.getClass()), v);
   }
 }

@@ -41,7 +41,8 @@ class ConvergenceTopologyTest {
 
   /**
    * One cycle: {@code ok} OK writes out of {@code writes} (the rest FAIL), then the final
-   * observation with the given raw counts; via an imported tally or individual write results.
+   * observation with the given raw counts; via an imported tally, or individual write results and
+   * an observation announcing them (as the driver's).
    */
   private static void cycle(Harness h, boolean viaWrites, int cycle, int writes, int ok,
       String... raw) {
@@ -49,10 +50,11 @@ class ConvergenceTopologyTest {
       for (int seq = 1; seq <= writes; seq++) {
         h.send(write(C, PM, cycle, seq, seq <= ok ? WriteOutcome.OK : WriteOutcome.FAIL));
       }
+      h.send(observation(C, PM, cycle, writes, null, raw));
     } else {
       h.send(cycleTally(C, PM, cycle, writes, ok, 0, writes - ok));
+      h.send(observation(C, PM, cycle, raw));
     }
-    h.send(observation(C, PM, cycle, raw));
   }
 
   private static FaultBound bound(Harness h) {
@@ -64,6 +66,7 @@ class ConvergenceTopologyTest {
   void shouldCountErrAsZero(boolean viaWrites) throws Exception {
     try (Harness h = startedHarness()) {
       cycle(h, viaWrites, 1, 100, 100, "100", "ERR", "100");
+      h.finish(C);
       CycleConvergence cc = h.cycles().get(C + "/" + PM + "/1");
       assertEquals(List.of("100", "ERR", "100"), cc.getNodeCounts());
       assertEquals(0, cc.getMinPeer());
@@ -80,6 +83,7 @@ class ConvergenceTopologyTest {
       throws Exception {
     try (Harness h = startedHarness()) {
       cycle(h, viaWrites, 1, 100, 0, "0", "0", "0");
+      h.finish(C);
       FaultBound b = bound(h);
       assertEquals("1", b.getBound());
       assertEquals(1000, b.getBoundThousandths());
@@ -97,6 +101,7 @@ class ConvergenceTopologyTest {
       for (int cycle = 1; cycle <= 50; cycle++) {
         cycle(h, viaWrites, cycle, 100, 90, "100", "100", "100");
       }
+      h.finish(C);
       FaultBound b = bound(h);
       assertEquals("1.111", b.getBound(), "floor(1000 * 5000 / 4500) / 1000");
       assertTrue(b.getSeedPass());
@@ -110,6 +115,7 @@ class ConvergenceTopologyTest {
   void shouldCallASingleCleanCycleInconclusive(boolean viaWrites) throws Exception {
     try (Harness h = startedHarness()) {
       cycle(h, viaWrites, 1, 100, 100, "100", "100", "100");
+      h.finish(C);
       FaultBound b = bound(h);
       assertEquals("1", b.getBound());
       assertTrue(b.getSeedPass());
@@ -128,6 +134,7 @@ class ConvergenceTopologyTest {
       for (int cycle = 1; cycle <= 200; cycle++) {
         cycle(h, false, cycle, 100, 100, "100", "100", "100");
       }
+      h.finish(C);
       FaultBound b = bound(h);
       assertEquals(200, b.getCycles());
       assertEquals(20000L, b.getSumOk());
@@ -145,6 +152,7 @@ class ConvergenceTopologyTest {
       for (int cycle = 1; cycle <= 50; cycle++) {
         cycle(h, viaWrites, cycle, 100, 100, "100", "20", "20");
       }
+      h.finish(C);
       FaultBound b = bound(h);
       assertEquals(BoundSource.MEASURED, b.getSource());
       assertEquals("0.2", b.getBound());
@@ -180,29 +188,34 @@ class ConvergenceTopologyTest {
   }
 
   @Test
-  void shouldDecideLiveBeforeFinishedAndFlipWhenALaterCycleFails() throws Exception {
+  void shouldShowTheBoundSoFarLiveButGiveTheVerdictOnlyOnceTheCampaignIsComplete()
+      throws Exception {
     try (Harness h = startedHarness()) {
       cycle(h, true, 1, 100, 100, "100", "100", "100");
       CampaignVerdict first = h.campaigns().get(C);
-      assertNotNull(first, "a verdict exists after cycle 1");
       assertEquals(CampaignState.RUNNING, first.getState());
-      assertEquals(Verdict.INCONCLUSIVE, first.getVerdict());
-      assertEquals(Verdict.INCONCLUSIVE, h.phases().get(C + "/4").getVerdict());
+      assertEquals(Verdict.PENDING, first.getVerdict());
+      assertEquals("1", bound(h).getBound(), "the bound so far, live");
+      assertEquals(Verdict.PENDING, bound(h).getVerdict());
+      assertTrue(h.phases().isEmpty(), "no phase verdict before the campaign is complete");
       assertTrue(h.alerts().stream().noneMatch(a -> a.getKind() == AlertKind.THRESHOLD_BREACHED));
 
       cycle(h, true, 2, 100, 100, "100", "0", "0");
-      FaultBound b = bound(h);
-      assertEquals("0.5", b.getBound());
-      assertEquals(Verdict.FAIL, h.campaigns().get(C).getVerdict());
-      List<Alert> alerts = h.alerts();
-      Alert breach = alerts.stream().filter(a -> a.getKind() == AlertKind.THRESHOLD_BREACHED)
+      assertEquals("0.5", bound(h).getBound());
+      assertEquals(Verdict.PENDING, h.campaigns().get(C).getVerdict());
+      Alert breach = h.alerts().stream().filter(a -> a.getKind() == AlertKind.THRESHOLD_BREACHED)
           .findFirst().orElseThrow();
       assertEquals("partition_minority: 0.5 < 0.995", breach.getMessage());
       assertEquals(PM, breach.getFault());
-      Alert flip = alerts.stream().filter(a -> a.getKind() == AlertKind.VERDICT_CHANGED)
-          .reduce((x, y) -> y).orElseThrow();
-      assertEquals(Verdict.INCONCLUSIVE, flip.getPreviousVerdict());
-      assertEquals(Verdict.FAIL, flip.getVerdict());
+
+      h.finish(C);
+      assertEquals(Verdict.FAIL, h.campaigns().get(C).getVerdict());
+      assertEquals(CampaignState.FINISHED, h.campaigns().get(C).getState());
+      assertEquals(Verdict.FAIL, bound(h).getVerdict());
+      assertTrue(h.alerts().stream().noneMatch(a -> a.getKind() == AlertKind.VERDICT_CHANGED),
+          "one final verdict: nothing flips");
+      assertEquals(List.of(Verdict.PENDING, Verdict.FAIL), h.campaignRecords().stream()
+          .map(kv -> kv.value.getVerdict()).distinct().toList());
     }
   }
 
@@ -215,19 +228,20 @@ class ConvergenceTopologyTest {
       List<String> all = List.of("c1-w1", "c1-w2", "c1-w3", "c1-w5");
       List<List<String>> ids = List.of(all, List.of("c1-w1", "c1-w2", "c1-w5"),
           List.of("c1-w1", "c1-w2"));
-      h.send(observation(C, PM, 1, ids, "4", "3", "2"));
+      h.send(observation(C, PM, 1, 5, ids, "4", "3", "2"));
       CycleConvergence cc = h.cycles().get(C + "/" + PM + "/1");
       assertEquals(Map.of("a", List.of(), "b", List.of("c1-w3"), "c", List.of("c1-w3", "c1-w5")),
           cc.getLostIds());
       assertEquals(2, bound(h).getLostWrites(), "c1-w3 and c1-w5, each counted once");
 
-      // a late acknowledged write after the observation updates the cycle
+      // a write after the cycle was judged is never reinterpreted: refused, and said so
       h.send(write(C, PM, 1, 6, WriteOutcome.OK));
-      cc = h.cycles().get(C + "/" + PM + "/1");
-      assertEquals(5, cc.getOk());
-      assertEquals(List.of("c1-w6"), cc.getLostIds().get("a"));
-      assertEquals(3, bound(h).getLostWrites());
-      assertEquals(5L, bound(h).getSumOk());
+      assertEquals(4, h.cycles().get(C + "/" + PM + "/1").getOk());
+      assertEquals(4L, bound(h).getSumOk());
+      assertTrue(h.deadLetters().stream().anyMatch(d -> d.value.getReason().startsWith(
+          "late evidence for campaign camp-1: cycle 1 of partition_minority was judged already")),
+          h.deadLetters().toString());
+      assertTrue(h.alerts().stream().anyMatch(a -> a.getKind() == AlertKind.LATE_EVIDENCE));
     }
   }
 
@@ -236,11 +250,9 @@ class ConvergenceTopologyTest {
     try (Harness h = startedHarness()) {
       h.send(write(C, PM, 1, 1, WriteOutcome.OK));
       h.send(write(C, PM, 1, 1, WriteOutcome.OK));
-      h.send(observation(C, PM, 1, "1", "1", "1"));
-      int emitted = h.cycleRecords().size();
-      h.send(write(C, PM, 1, 1, WriteOutcome.OK));
+      h.send(observation(C, PM, 1, 1, null, "1", "1", "1"));
       assertEquals(1, h.cycles().get(C + "/" + PM + "/1").getOk());
-      assertEquals(emitted, h.cycleRecords().size(), "an unchanged cycle is not re-emitted");
+      assertEquals(1, h.cycleRecords().size(), "judged once");
     }
   }
 
@@ -249,6 +261,7 @@ class ConvergenceTopologyTest {
     try (Harness h = new Harness()) {
       h.send(started(C, config(List.of(4), List.of("clock_skew_peer")).build()));
       h.send(Events.notApplied(C, "clock_skew_peer", "libfaketime not installed on node-b"));
+      h.finish(C);
       FaultBound b = h.bounds().get(C + "/clock_skew_peer");
       assertEquals(Verdict.INCOMPLETE, b.getVerdict());
       assertEquals("clock_skew_peer: fault not applied: libfaketime not installed on node-b",
@@ -269,6 +282,7 @@ class ConvergenceTopologyTest {
       for (int cycle = 1; cycle <= 50; cycle++) {
         cycle(h, false, cycle, 100, 100, "100", "100", "100");
       }
+      h.finish(C);
       PhaseVerdict p4 = h.phases().get(C + "/4");
       assertEquals(Verdict.NOT_RUN, p4.getVerdict());
       assertEquals(List.of("kill_primary_mid_write: not run"), p4.getReasons());
@@ -282,8 +296,10 @@ class ConvergenceTopologyTest {
       for (int cycle = 1; cycle <= 50; cycle++) {
         cycle(h, false, cycle, 100, 100, "100", "99", "99");
       }
+      h.finish(C);
       assertEquals("0.99", bound(h).getBound());
-      assertEquals(Verdict.FAIL, bound(h).getVerdict(), "default threshold 0.995");
+      assertEquals(Verdict.PENDING, bound(h).getVerdict(), "no verdict without the STARTED");
+      assertEquals(CampaignState.FINISHING, h.campaigns().get(C).getState());
       h.send(started(C, config(List.of(4), List.of(PM)).setThresholds(
           dev.shipgate.events.Thresholds.newBuilder().setConvergenceMin("0.98").build()).build()));
       assertEquals("0.98", bound(h).getThreshold());
@@ -313,7 +329,9 @@ class ConvergenceTopologyTest {
       List<String> stale = ids(9, 1, 162);
       List<String> peer = new java.util.ArrayList<>(ids(1, 1, 20));
       peer.addAll(stale);
-      h.send(observation(C, PM, 1, List.of(ids(1, 1, 100), peer, peer), "100", "182", "182"));
+      h.send(observation(C, PM, 1, 100, List.of(ids(1, 1, 100), peer, peer), "100", "182",
+          "182"));
+      h.finish(C);
 
       CycleConvergence cc = h.cycles().get(C + "/" + PM + "/1");
       assertEquals(20, cc.getMinPeer(), "own ids only");
@@ -336,8 +354,9 @@ class ConvergenceTopologyTest {
               : WriteOutcome.INDETERMINATE));
         }
         List<String> all = ids(cycle, 1, 100);
-        h.send(observation(C, PM, cycle, List.of(all, all, all), "100", "100", "100"));
+        h.send(observation(C, PM, cycle, 100, List.of(all, all, all), "100", "100", "100"));
       }
+      h.finish(C);
       FaultBound b = bound(h);
       assertEquals("1.02", b.getBound(), "floor(1000 * 3000 / 2940) / 1000");
       assertEquals(60, b.getUnacknowledgedApplied());
@@ -352,6 +371,7 @@ class ConvergenceTopologyTest {
     try (Harness h = startedHarness()) {
       h.send(cycleTally(C, PM, 1, 100, 100, 0, 0));
       h.send(observation(C, PM, 1, "100", "262", "262"));
+      h.finish(C);
 
       CycleConvergence cc = h.cycles().get(C + "/" + PM + "/1");
       assertEquals(List.of("100", "262", "262"), cc.getNodeCounts(), "kept as observed");

@@ -95,6 +95,13 @@ final class Events {
     return observation(campaign, fault, cycle, null, raw);
   }
 
+  /** A final observation announcing {@code cycleWrites} writes, as the driver's is. */
+  static Observation observation(String campaign, String fault, int cycle, long cycleWrites,
+      List<List<String>> ids, String... raw) {
+    return Observation.newBuilder(observation(campaign, fault, cycle, ids, raw))
+        .setCycleWrites(cycleWrites).build();
+  }
+
   static Observation observation(String campaign, String fault, int cycle,
       List<List<String>> ids, String... raw) {
     List<NodeObservation> nodes = new ArrayList<>();

@@ -55,7 +55,8 @@ class GoldenCasesTest {
       CampaignVerdict v = h.campaigns().get(c);
       assertEquals(Verdict.FAIL, v.getVerdict());
       assertFalse(v.getOverallPass());
-      assertTrue(v.getReasons().contains("phase 1: not run"));
+      assertTrue(v.getReasons().contains("phase 1: not run: no evidence was published for it"),
+          v.getReasons().toString());
       assertTrue(v.getReasons().contains("phase 4: partition_minority: 0.2 < 0.995"));
       for (PhaseSummary s : v.getPhases()) {
         if (s.getPhase() == 1) {
@@ -130,8 +131,9 @@ class GoldenCasesTest {
       CampaignVerdict v = h.campaigns().get(c);
       assertEquals(Verdict.FAIL, v.getVerdict());
       assertEquals(List.of("phase 2: node-B count 166 < 95% of 200",
-          "phase 2: node-C count 164 < 95% of 200", "phase 3: not run", "phase 4: not run"),
-          v.getReasons());
+          "phase 2: node-C count 164 < 95% of 200",
+          "phase 3: not run: no evidence was published for it",
+          "phase 4: not run: no evidence was published for it"), v.getReasons());
       assertEquals(ReferenceRuns.read(ReferenceRuns.dir(c).resolve("campaign-summary.json")),
           pretty(v.getSummaryJson()));
     }
@@ -162,8 +164,9 @@ class GoldenCasesTest {
       CampaignEvent started = (CampaignEvent) events.remove(0);
       h.sendAll(events);
       CampaignVerdict before = h.campaigns().get(c);
-      assertEquals(Verdict.INCOMPLETE, before.getVerdict());
-      assertEquals(List.of("no campaign-started event"), before.getReasons());
+      assertEquals(Verdict.PENDING, before.getVerdict(), "never INCOMPLETE, then PASS");
+      assertEquals(List.of("pending: ended, but no campaign-started event yet"),
+          before.getReasons());
       h.send(started);
       CampaignVerdict after = h.campaigns().get(c);
       assertEquals(Verdict.PASS, after.getVerdict());
@@ -183,12 +186,30 @@ class GoldenCasesTest {
       CampaignVerdict v = h.campaigns().get(c);
       assertEquals(Verdict.NOT_RUN, v.getVerdict());
       assertFalse(v.getOverallPass());
-      assertEquals(List.of("phase 1: not run", "phase 2: not run", "phase 3: not run",
-          "phase 4: not run"), v.getReasons());
+      String none = ": not run: no evidence was published for it";
+      assertEquals(List.of("phase 1" + none, "phase 2" + none, "phase 3" + none,
+          "phase 4" + none), v.getReasons());
       assertEquals("{\n  \"campaign_id\": \"soak-v0.6.0-r84\",\n"
           + "  \"ai_memory_git_ref\": \"v0.6.0\",\n"
           + "  \"completed_at\": \"2026-05-04T16:50:20Z\",\n"
           + "  \"overall_pass\": false,\n  \"phases\": []\n}\n", pretty(v.getSummaryJson()));
+    }
+  }
+
+  @Test
+  void shouldRejudgeR20UnderAnotherIdWithTheAnalystsThreshold() throws Exception {
+    String c = "v0.6.0.0-final-r20";
+    try (Harness h = new Harness(new Reanalysis(c, "r20-at-0.2", "0.2", null))) {
+      h.sendAll(ReferenceRuns.events(c));
+      h.sendAll(ReferenceRuns.events("ship-gate-v0.6.3-rc1-r2"));
+      assertNull(h.campaigns().get("ship-gate-v0.6.3-rc1-r2"), "only the campaign asked for");
+      assertNull(h.campaigns().get(c), "outputs under the new id only");
+      Map<String, PhaseVerdict> phases = h.phases();
+      assertEquals(Verdict.PASS, phases.get("r20-at-0.2/4").getVerdict(),
+          "0.2 is not below a threshold of 0.2");
+      assertEquals("0.2", h.bounds().get("r20-at-0.2/partition_minority").getThreshold());
+      assertEquals(Verdict.NOT_RUN, h.campaigns().get("r20-at-0.2").getVerdict(),
+          "phase 1 still has no evidence");
     }
   }
 }

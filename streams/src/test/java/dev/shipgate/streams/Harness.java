@@ -48,12 +48,17 @@ final class Harness implements AutoCloseable {
 
   @SuppressWarnings({"unchecked", "rawtypes"})
   Harness() throws Exception {
+    this(Reanalysis.NONE);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  Harness(Reanalysis reanalysis) throws Exception {
     stateDir = Files.createTempDirectory("shipgate-streams-test");
     Properties props = StreamsConfigFactory.create("localhost:9092",
         Map.of(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()));
     StreamsBuilder builder = new StreamsBuilder();
     ShipgateTopology.build(builder, registry,
-        props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG));
+        props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), "", reanalysis);
     driver = new TopologyTestDriver(builder.build(), props);
     for (Topic<String, ? extends SpecificRecord> t : Topics.inputs()) {
       inputs.put(t.name(), driver.createInputTopic(t.name(), new StringSerializer(),
@@ -72,8 +77,32 @@ final class Harness implements AutoCloseable {
     return send(campaign, event);
   }
 
+  /** What each campaign's events were, by "phase/kind": the manifest of {@link #finish}. */
+  private final Map<String, Map<String, Long>> sent = new LinkedHashMap<>();
+
+  /**
+   * Ends {@code campaign} as a driver would: a FINISHED event announcing every event sent for it
+   * so far.
+   */
+  Harness finish(String campaign) {
+    return send(CampaignEvent.newBuilder(Events.finished(campaign, Events.T0.plusSeconds(3600)))
+        .setManifest(new java.util.TreeMap<>(sent.getOrDefault(campaign, Map.of()))).build());
+  }
+
+  /** As {@link #finish}, but ABORTED with {@code reason}. */
+  Harness abort(String campaign, String reason) {
+    return send(CampaignEvent.newBuilder(Events.aborted(campaign, reason))
+        .setManifest(new java.util.TreeMap<>(sent.getOrDefault(campaign, Map.of()))).build());
+  }
+
   Harness send(String key, SpecificRecord event) {
     String topic = topicOf(event);
+    String kind = kindOf(event);
+    if (kind != null) {
+      int phase = (Integer) event.get(event.getSchema().getField("phase").pos());
+      sent.computeIfAbsent(key, k -> new LinkedHashMap<>()).merge(phase + "/" + kind, 1L,
+          Long::sum);
+    }
     clock = clock.plusMillis(10);
     inputs.get(topic).pipeInput(key, event, clock);
     return this;
@@ -87,6 +116,19 @@ final class Harness implements AutoCloseable {
   void sendRaw(String topic, String key, byte[] value) {
     driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer())
         .pipeInput(key, value, clock);
+  }
+
+  private static String kindOf(SpecificRecord event) {
+    if (event instanceof WriteResult) {
+      return "writes";
+    } else if (event instanceof FaultEvent) {
+      return "faults";
+    } else if (event instanceof Observation) {
+      return "observations";
+    } else if (event instanceof CheckResult) {
+      return "checks";
+    }
+    return null;
   }
 
   static String topicOf(SpecificRecord event) {

@@ -40,6 +40,7 @@ class PhaseVerdictTopologyTest {
       h.send(check(C, 1, "phase1.node").setNode("a").setMetrics(node(12))
           .setDetailsJson("{\"phase\":1,\"host\":\"h-a\",\"version\":\"v\",\"pass\":true,"
               + "\"reasons\":[\"\"],\"mcp_tool_count\":12}").build());
+      h.finish(C);
       PhaseVerdict a = h.phases().get(C + "/1/a");
       assertEquals(Verdict.FAIL, a.getVerdict());
       assertEquals(List.of("node-a manifest_count missing", "node-a mcp_tool_count 12 < 30"),
@@ -72,6 +73,7 @@ class PhaseVerdictTopologyTest {
       h.send(Observation.newBuilder().setCampaignId(C).setEventId("o1").setEventTime(Events.T0)
           .setPhase(2).setFinal$(true).setNodes(nodes).build());
       h.send(check(C, 2, "phase2.probe1").setValues(Map.of("status", "503")).build());
+      h.finish(C);
       PhaseVerdict p2 = h.phases().get(C + "/2");
       assertEquals(Verdict.FAIL, p2.getVerdict());
       assertEquals(List.of("node-B count 6 < 95% of 8", "probe1 expected 201, got 503",
@@ -93,6 +95,7 @@ class PhaseVerdictTopologyTest {
               + "\"errors\":[]},\"report_idempotent\":{\"memories_read\":1000,"
               + "\"memories_written\":1000,\"errors\":[\"x\",\"y\"]},\"report_reverse\":{}}")
           .build());
+      h.finish(C);
       PhaseVerdict p3 = h.phases().get(C + "/3");
       assertEquals(Verdict.FAIL, p3.getVerdict());
       assertEquals(List.of("forward memories_read 990 != 1000", "idempotent errors: 2",
@@ -122,7 +125,7 @@ class PhaseVerdictTopologyTest {
   void shouldMakePhasesWithoutVerdictIncompleteWhenTheCampaignIsAborted() throws Exception {
     try (Harness h = new Harness()) {
       h.send(started(C, config(List.of(2, 3), List.of()).build()));
-      h.send(Events.aborted(C, "operator stopped the run"));
+      h.abort(C, "operator stopped the run");
       CampaignVerdict v = h.campaigns().get(C);
       assertEquals(CampaignState.ABORTED, v.getState());
       assertEquals(Verdict.INCOMPLETE, v.getVerdict());
@@ -139,7 +142,7 @@ class PhaseVerdictTopologyTest {
           .build()));
       h.send(Events.cycleTally(C, "partition_minority", 1, 100, 100, 0, 0));
       h.send(Events.observation(C, "partition_minority", 1, "100", "100", "100"));
-      h.send(Events.aborted(C, "interrupted (SIGINT/SIGTERM)"));
+      h.abort(C, "interrupted (SIGINT/SIGTERM)");
       CampaignVerdict v = h.campaigns().get(C);
       assertEquals(CampaignState.ABORTED, v.getState());
       assertEquals(Verdict.NOT_RUN, h.phases().get(C + "/4").getVerdict(),
@@ -157,8 +160,10 @@ class PhaseVerdictTopologyTest {
       h.send(started(C, config(List.of(4), List.of("partition_minority")).build()));
       h.send(Events.cycleTally(C, "partition_minority", 1, 100, 100, 0, 0));
       h.send(Events.observation(C, "partition_minority", 1, "100", "100", "100"));
-      assertEquals(Verdict.INCONCLUSIVE, h.phases().get(C + "/4").getVerdict());
-      h.send(Events.aborted(C, "interrupted"));
+      assertTrue(h.phases().isEmpty(), "no phase verdict before the end");
+      h.abort(C, "interrupted");
+      assertEquals(Verdict.INCONCLUSIVE, h.phases().get(C + "/4").getVerdict(),
+          "the phase on its own");
       CampaignVerdict v = h.campaigns().get(C);
       assertEquals(Verdict.INCOMPLETE, v.getPhases().get(0).getVerdict());
       assertEquals(Verdict.INCOMPLETE, v.getVerdict());

@@ -85,12 +85,17 @@ final class ReferenceRuns {
         .build();
   }
 
-  /** The FINISHED event, at the summary's completed_at. */
+  /** The FINISHED event, at the summary's completed_at, announcing the run's checks. */
   static CampaignEvent finished(String run) {
     JsonNode summary = json(dir(run).resolve("campaign-summary.json"));
+    Map<String, Long> manifest = new java.util.TreeMap<>();
+    for (CheckResult c : checks(run)) {
+      manifest.merge(c.getPhase() + "/checks", 1L, Long::sum);
+    }
     return CampaignEvent.newBuilder(Events.finished(summary.get("campaign_id").asText(),
             Instant.parse(summary.get("completed_at").asText())))
         .setSource(EventSource.IMPORTED)
+        .setManifest(manifest)
         .build();
   }
 

@@ -81,14 +81,17 @@ class StreamsConfigFactoryTest {
   }
 
   @Test
-  void shouldBuildOneTopologyReadingEveryInputAndTheTwoReadBackOutputs() {
+  void shouldBuildOneTopologyReadingEveryInputAndNoOutputBack() {
     TopologyDescription d = ShipgateTopology.topology(new InMemorySchemaRegistry(),
-        "shipgate-streams").describe();
+        "shipgate-streams", "").describe();
     String text = d.toString();
     for (String topic : new String[] {"shipgate.campaigns", "shipgate.writes", "shipgate.faults",
-        "shipgate.observations", "shipgate.checks", "shipgate.fault-bounds",
-        "shipgate.phase-verdicts"}) {
+        "shipgate.observations", "shipgate.checks"}) {
       assertTrue(text.contains("topics: [" + topic + "]"), topic);
+    }
+    for (String output : new String[] {"shipgate.fault-bounds", "shipgate.phase-verdicts",
+        "shipgate.campaign-verdicts", "shipgate.cycle-convergence"}) {
+      assertTrue(!text.contains("topics: [" + output + "]"), output + " is never read back");
     }
     assertEquals(1, d.subtopologies().size(),
         "all inputs of a campaign are processed in one task");

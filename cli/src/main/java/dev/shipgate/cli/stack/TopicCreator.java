@@ -33,12 +33,23 @@ public final class TopicCreator {
   }
 
   public static Result createMissing(Admin admin, short replicationFactor) {
+    return createMissing(admin, replicationFactor, Topics.all());
+  }
+
+  /** The output topics under {@code prefix} (a re-analysis's namespace), those missing. */
+  public static Result createOutputs(Admin admin, short replicationFactor, String prefix) {
+    return createMissing(admin, replicationFactor,
+        Topics.outputs().stream().<Topic<?, ?>>map(t -> t.prefixed(prefix)).toList());
+  }
+
+  private static Result createMissing(Admin admin, short replicationFactor,
+      List<? extends Topic<?, ?>> topics) {
     List<String> created = new ArrayList<>();
     List<String> existing = new ArrayList<>();
     try {
       Set<String> present = admin.listTopics().names().get(15, TimeUnit.SECONDS);
       List<NewTopic> toCreate = new ArrayList<>();
-      for (Topic<?, ?> t : Topics.all()) {
+      for (Topic<?, ?> t : topics) {
         if (present.contains(t.name())) {
           existing.add(t.name());
           continue;

@@ -18,16 +18,20 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
  * Builds the events of one campaign (each with the campaign id, a fresh event id and the driver's
- * time) and publishes them, one at a time, from any thread.
+ * time) and publishes them, one at a time, from any thread. Counts what it published, by phase
+ * and kind: the FINISHED or ABORTED event announces it ({@code manifest}), so Streams knows when
+ * it has judged all of it.
  */
 final class CampaignEvents {
   private final CampaignSpec spec;
   private final EventPublisher publisher;
   private final Ticker ticker;
+  private final Map<String, Long> published = new TreeMap<>();
 
   CampaignEvents(CampaignSpec spec, EventPublisher publisher, Ticker ticker) {
     this.spec = spec;
@@ -39,8 +43,15 @@ final class CampaignEvents {
     publisher.flush();
   }
 
-  /** STARTED (with the configuration), FINISHED, or ABORTED with its reason. */
+  /**
+   * STARTED (with the configuration), FINISHED, or ABORTED with its reason; the last two with the
+   * manifest of everything published before them.
+   */
   void campaign(CampaignEventType type, String reason) {
+    Map<String, Long> manifest;
+    synchronized (this) {
+      manifest = type == CampaignEventType.STARTED ? null : new TreeMap<>(published);
+    }
     CampaignEvent e = CampaignEvent.newBuilder()
         .setCampaignId(spec.campaignId())
         .setEventId(UUID.randomUUID().toString())
@@ -49,10 +60,20 @@ final class CampaignEvents {
         .setSource(EventSource.LIVE)
         .setConfig(type == CampaignEventType.STARTED ? spec.toConfig() : null)
         .setReason(reason)
+        .setManifest(manifest)
         .build();
     synchronized (this) {
       publisher.publish(e);
     }
+  }
+
+  /** Events published so far, by "phase/kind" (the manifest the end event will carry). */
+  synchronized Map<String, Long> published() {
+    return new TreeMap<>(published);
+  }
+
+  private void count(int phase, String kind) {
+    published.merge(phase + "/" + kind, 1L, Long::sum);
   }
 
   /** The WriteResult of one answered write; its issue time is the answer time minus latency. */
@@ -78,6 +99,7 @@ final class CampaignEvents {
         .build();
     synchronized (this) {
       publisher.publish(w);
+      count(phase, "writes");
     }
   }
 
@@ -99,12 +121,14 @@ final class CampaignEvents {
         .build();
     synchronized (this) {
       publisher.publish(f);
+      count(phase, "faults");
     }
   }
 
   void check(CheckResult c) {
     synchronized (this) {
       publisher.publish(c);
+      count(c.getPhase(), "checks");
     }
   }
 
@@ -125,9 +149,14 @@ final class CampaignEvents {
         .build();
   }
 
-  /** One poll of every node, in {@code order}; see {@link Settler} for what the counts mean. */
+  /**
+   * One poll of every node, in {@code order}; see {@link Settler} for what the counts mean.
+   *
+   * @param cycleWrites on the final observation of a phase 4 cycle: the WriteResults published
+   *     for the cycle (all before this observation), else null
+   */
   void observation(int phase, String fault, Integer cycle, int poll, boolean last,
-      List<Node> order, List<Settler.Seen> seen) {
+      List<Node> order, List<Settler.Seen> seen, Long cycleWrites) {
     List<NodeObservation> list = new ArrayList<>();
     for (int i = 0; i < order.size(); i++) {
       Settler.Seen s = seen.get(i);
@@ -152,9 +181,11 @@ final class CampaignEvents {
         .setPollSeq(poll)
         .setFinal$(last)
         .setNodes(list)
+        .setCycleWrites(cycleWrites)
         .build();
     synchronized (this) {
       publisher.publish(o);
+      count(phase, "observations");
     }
   }
 }

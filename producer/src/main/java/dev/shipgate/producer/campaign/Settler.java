@@ -4,6 +4,7 @@ import dev.shipgate.producer.campaign.CampaignSpec.SettleMode;
 import dev.shipgate.producer.campaign.CampaignSpec.SettleSpec;
 import dev.shipgate.producer.remote.Node;
 import dev.shipgate.producer.target.NodeState;
+import dev.shipgate.schemas.WriteIds;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -81,7 +82,8 @@ final class Settler {
     if (s.mode() == SettleMode.FIXED) {
       run.sleepUnlessAborted(s.maxSettleMs());
       List<Seen> seen = observe(order, ns, written);
-      run.events.observation(phase, fault, cycle, 0, !run.aborted(), order, seen);
+      run.events.observation(phase, fault, cycle, 0, !run.aborted(), order, seen,
+          announced(phase, written, !run.aborted()));
       return result(1, converged(seen, acked), order, seen, acked, fault, cycle);
     }
     for (int poll = 0; ; poll++) {
@@ -89,7 +91,8 @@ final class Settler {
       boolean converged = converged(seen, acked);
       long elapsed = run.ticker.millis() - start;
       boolean last = converged || elapsed >= s.maxSettleMs() || run.aborted();
-      run.events.observation(phase, fault, cycle, poll, last && !run.aborted(), order, seen);
+      run.events.observation(phase, fault, cycle, poll, last && !run.aborted(), order, seen,
+          announced(phase, written, last && !run.aborted()));
       if (last) {
         return result(poll + 1, converged, order, seen, acked, fault, cycle);
       }
@@ -99,6 +102,11 @@ final class Settler {
         run.abort("interrupted");
       }
     }
+  }
+
+  /** On a phase 4 cycle's final observation: how many writes were published for the cycle. */
+  private static Long announced(int phase, Set<String> written, boolean isFinal) {
+    return phase == 4 && isFinal ? (long) written.size() : null;
   }
 
   private List<Seen> observe(List<Node> order, String ns, Set<String> written) {
@@ -174,18 +182,6 @@ final class Settler {
     return anyLive;
   }
 
-  /** c2-w10 after c2-w9: by the numbers in the id, then as text. */
-  static final Comparator<String> WRITE_ORDER = (a, b) -> {
-    String[] x = a.split("\\D+");
-    String[] y = b.split("\\D+");
-    for (int i = 0; i < Math.min(x.length, y.length); i++) {
-      if (!x[i].isEmpty() && !y[i].isEmpty() && !x[i].equals(y[i])) {
-        int c = Long.compare(Long.parseLong(x[i]), Long.parseLong(y[i]));
-        if (c != 0) {
-          return c;
-        }
-      }
-    }
-    return a.compareTo(b);
-  };
+  /** c2-w10 after c2-w9 ({@link WriteIds#ORDER}). */
+  static final Comparator<String> WRITE_ORDER = WriteIds.ORDER;
 }

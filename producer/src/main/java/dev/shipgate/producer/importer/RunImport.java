@@ -196,6 +196,7 @@ final class RunImport {
         .setEventTime(Instant.EPOCH)
         .setType(CampaignEventType.FINISHED)
         .setSource(EventSource.IMPORTED)
+        .setManifest(manifest())
         .build());
     if (completedAt == null) {
       report.addNote(campaignId + ": no completed_at; FINISHED and the event times end at the"
@@ -327,6 +328,19 @@ final class RunImport {
 
   String campaignId() {
     return campaignId;
+  }
+
+  /** What the events so far are, by "phase/kind": the FINISHED event announces it. */
+  private Map<String, Long> manifest() {
+    Map<String, Long> m = new TreeMap<>();
+    for (SpecificRecordBase e : events) {
+      if (e instanceof CheckResult c) {
+        m.merge(c.getPhase() + "/checks", 1L, Long::sum);
+      } else if (e instanceof Observation o) {
+        m.merge(o.getPhase() + "/observations", 1L, Long::sum);
+      }
+    }
+    return m;
   }
 
   void add(SpecificRecordBase event) {

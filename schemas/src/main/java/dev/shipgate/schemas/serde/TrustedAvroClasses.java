@@ -25,7 +25,8 @@ public final class TrustedAvroClasses {
       }
       ClassSecurityPredicate previous = ClassSecurityValidator.getGlobal();
       ClassSecurityPredicate ours = c -> c.getName().startsWith("dev.shipgate.events.")
-          || c.getName().startsWith("dev.shipgate.results.");
+          || c.getName().startsWith("dev.shipgate.results.")
+          || c.getName().startsWith("dev.shipgate.state.");
       ClassSecurityValidator.setGlobal(ClassSecurityValidator.composite(previous, ours));
       installed = true;
     }

@@ -1,17 +1,21 @@
-package dev.shipgate.streams;
+package dev.shipgate.schemas;
 
 import dev.shipgate.results.Verdict;
 import java.util.Collection;
 
 /**
- * Combining verdicts: the worst wins, FAIL &gt; INCOMPLETE &gt; NOT_RUN &gt; INCONCLUSIVE &gt;
- * PASS. An empty collection is NOT_RUN: no evidence never reads as a pass.
+ * Combining verdicts, the one home of their order (Jepsen's {@code merge-valid}): the worst wins,
+ * PENDING &gt; FAIL &gt; INCOMPLETE &gt; NOT_RUN &gt; INCONCLUSIVE &gt; PASS. PENDING dominates: a
+ * whole with a part not judged yet is not judged yet. An empty collection is NOT_RUN: no evidence
+ * never reads as a pass.
  */
 public final class Verdicts {
   private Verdicts() {}
 
   public static int severity(Verdict v) {
     switch (v) {
+      case PENDING:
+        return 5;
       case FAIL:
         return 4;
       case INCOMPLETE:
@@ -20,8 +24,10 @@ public final class Verdicts {
         return 2;
       case INCONCLUSIVE:
         return 1;
-      default:
+      case PASS:
         return 0;
+      default:
+        throw new IllegalArgumentException("no severity for verdict " + v);
     }
   }
 
@@ -31,6 +37,9 @@ public final class Verdicts {
     }
     Verdict worst = Verdict.PASS;
     for (Verdict v : verdicts) {
+      if (v == null) {
+        continue;
+      }
       if (severity(v) > severity(worst)) {
         worst = v;
       }

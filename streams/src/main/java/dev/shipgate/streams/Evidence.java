@@ -1,0 +1,558 @@
+package dev.shipgate.streams;
+
+import dev.shipgate.events.CampaignConfig;
+import dev.shipgate.events.CampaignEvent;
+import dev.shipgate.events.CampaignEventType;
+import dev.shipgate.events.CheckResult;
+import dev.shipgate.events.FaultAction;
+import dev.shipgate.events.FaultEvent;
+import dev.shipgate.events.NodeObservation;
+import dev.shipgate.events.Observation;
+import dev.shipgate.events.Thresholds;
+import dev.shipgate.events.WriteOutcome;
+import dev.shipgate.events.WriteResult;
+import dev.shipgate.results.Alert;
+import dev.shipgate.results.AlertKind;
+import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.CycleConvergence;
+import dev.shipgate.results.DeadLetter;
+import dev.shipgate.results.FaultBound;
+import dev.shipgate.schemas.ConvergenceMath;
+import dev.shipgate.schemas.DeadLetters;
+import dev.shipgate.schemas.WriteIds;
+import dev.shipgate.state.CampaignBook;
+import dev.shipgate.state.CycleBook;
+import dev.shipgate.state.FaultBook;
+import dev.shipgate.state.NodeHeld;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * Everything Streams knows of the campaigns of one task, and the one place their evidence is
+ * judged: each decoded input event is booked ({@link EvidenceStores}), counted against what the
+ * campaign's end event announced, and turned into outputs when, and only when, the evidence for
+ * them is complete, whatever order the topics are read in:
+ *
+ * <ul>
+ *   <li>a phase 4 cycle is judged ({@link CycleConvergence}, its share of the class's
+ *       {@link FaultBound}) once its final observation and every write that observation announced
+ *       have arrived, or its imported tally and observation; its per-write state is then dropped;
+ *   <li>a fault bound is published after each judged cycle with the bound so far and verdict
+ *       PENDING, and with its verdict once the campaign is final;
+ *   <li>the campaign is final once its end event is in and every event it announced has been
+ *       judged: then the phase verdicts and the campaign verdict are published, once. Before,
+ *       the campaign verdict is PENDING (RUNNING, FINISHING).
+ * </ul>
+ *
+ * <p>Evidence for a cycle or a campaign already judged is never reinterpreted: it is refused as a
+ * dead letter with a LATE_EVIDENCE alert. Output times are the latest event time of the evidence
+ * behind them, so a replay in any order gives the same final records.
+ */
+final class Evidence {
+  private static final Thresholds DEFAULT_THRESHOLDS = Thresholds.newBuilder().build();
+
+  private final ProcessorContext<String, SpecificRecord> context;
+  private final EvidenceStores.Opened stores;
+  private final FinalJudge judge;
+  private final String component;
+  private final Function<SpecificRecord, byte[]> encoder;
+  private long ts;
+
+  /**
+   * @param component the dead letters' component (the application id)
+   * @param encoder the input record's wire bytes, for a dead letter
+   */
+  Evidence(ProcessorContext<String, SpecificRecord> context, String component,
+      Function<SpecificRecord, byte[]> encoder) {
+    this.context = context;
+    this.stores = EvidenceStores.Opened.from(context);
+    this.judge = new FinalJudge(stores);
+    this.component = component;
+    this.encoder = encoder;
+  }
+
+  // --------------------------------------------------------------------------- campaign events
+
+  void onCampaign(CampaignEvent e, long timestamp) {
+    ts = timestamp;
+    String campaign = e.getCampaignId();
+    CampaignBook book = book(campaign);
+    if (book.getJudged()) {
+      boolean same = e.getType() == CampaignEventType.STARTED
+          ? book.getStarted() != null && book.getStarted().getEventId().equals(e.getEventId())
+          : book.getEnd() != null && book.getEnd().getEventId().equals(e.getEventId());
+      if (!same) {
+        late(campaign, e, "the campaign was judged already (a " + e.getType()
+            + " event after its final verdict)");
+      }
+      return;
+    }
+    touch(book, e.getEventTime());
+    if (e.getType() == CampaignEventType.STARTED) {
+      book.setStarted(e);
+    } else {
+      book.setEnd(e);
+    }
+    stores.books().put(campaign, book);
+    advance(campaign, book);
+  }
+
+  // --------------------------------------------------------------------------- writes
+
+  void onWrite(WriteResult w, long timestamp) {
+    ts = timestamp;
+    String campaign = w.getCampaignId();
+    CampaignBook book = book(campaign);
+    if (book.getJudged()) {
+      late(campaign, w, "the campaign was judged already");
+      return;
+    }
+    count(book, w.getPhase(), "writes");
+    touch(book, w.getEventTime());
+    if (w.getPhase() == 4) {
+      String key = Keys.cycle(campaign, w.getFault(), w.getCycle());
+      CycleBook cb = cycle(key, w.getFault(), w.getCycle());
+      if (cb.getClosed()) {
+        stores.books().put(campaign, book);
+        late(campaign, w, "cycle " + w.getCycle() + " of " + w.getFault() + " was judged"
+            + " already");
+        return;
+      }
+      String writeKey = key + "/" + w.getWriteId();
+      if (stores.writes().get(writeKey) == null) {
+        cb.setSeenWrites(cb.getSeenWrites() + 1);
+      }
+      stores.writes().put(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
+      cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), w.getEventTime().toEpochMilli()));
+      stores.cycles().put(key, cb);
+      noteFault(book, w.getFault());
+      stores.books().put(campaign, book);
+      closeIfComplete(campaign, book, key, cb);
+    } else if (w.getPhase() == 2) {
+      String writeKey = campaign + "/p2/" + w.getWriteId();
+      byte[] previous = stores.writes().get(writeKey);
+      if (previous != null) {
+        tallyPhase2(book, WriteOutcome.values()[previous[0]], -1);
+      }
+      tallyPhase2(book, w.getOutcome(), 1);
+      stores.writes().put(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
+      stores.books().put(campaign, book);
+    } else {
+      stores.books().put(campaign, book);
+    }
+    advance(campaign, book);
+  }
+
+  private static void tallyPhase2(CampaignBook book, WriteOutcome o, int d) {
+    switch (o) {
+      case OK -> book.setP2Ok(book.getP2Ok() + d);
+      case QUORUM_NOT_MET -> book.setP2Quorum(book.getP2Quorum() + d);
+      default -> book.setP2Fail(book.getP2Fail() + d);
+    }
+  }
+
+  // --------------------------------------------------------------------------- observations
+
+  void onObservation(Observation o, long timestamp) {
+    ts = timestamp;
+    String campaign = o.getCampaignId();
+    CampaignBook book = book(campaign);
+    if (book.getJudged()) {
+      late(campaign, o, "the campaign was judged already");
+      return;
+    }
+    count(book, o.getPhase(), "observations");
+    touch(book, o.getEventTime());
+    if (!o.getFinal$()) {
+      stores.books().put(campaign, book);
+      advance(campaign, book);
+      return;
+    }
+    if (o.getPhase() == 4) {
+      String key = Keys.cycle(campaign, o.getFault(), o.getCycle());
+      CycleBook cb = cycle(key, o.getFault(), o.getCycle());
+      if (cb.getClosed()) {
+        stores.books().put(campaign, book);
+        late(campaign, o, "cycle " + o.getCycle() + " of " + o.getFault() + " was judged"
+            + " already");
+        return;
+      }
+      cb.setNodes(held(o.getNodes()));
+      cb.setExpectedWrites(o.getCycleWrites());
+      cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), o.getEventTime().toEpochMilli()));
+      stores.cycles().put(key, cb);
+      noteFault(book, o.getFault());
+      stores.books().put(campaign, book);
+      closeIfComplete(campaign, book, key, cb);
+    } else if (o.getPhase() == 2) {
+      book.setP2Observed(held(o.getNodes()));
+      stores.books().put(campaign, book);
+    } else {
+      stores.books().put(campaign, book);
+    }
+    advance(campaign, book);
+  }
+
+  private static List<NodeHeld> held(List<NodeObservation> nodes) {
+    List<NodeHeld> out = new ArrayList<>();
+    for (NodeObservation n : nodes) {
+      out.add(NodeHeld.newBuilder()
+          .setNode(n.getNode())
+          .setIndex(n.getNodeIndex())
+          .setCount(n.getCount())
+          .setRaw(n.getRawCount())
+          .setIds(n.getIds() == null ? null : new ArrayList<>(n.getIds()))
+          .setForeign(n.getForeignCount())
+          .build());
+    }
+    return out;
+  }
+
+  // --------------------------------------------------------------------------- checks
+
+  void onCheck(CheckResult c, long timestamp) {
+    ts = timestamp;
+    String campaign = c.getCampaignId();
+    CampaignBook book = book(campaign);
+    if (book.getJudged()) {
+      late(campaign, c, "the campaign was judged already");
+      return;
+    }
+    count(book, c.getPhase(), "checks");
+    touch(book, c.getEventTime());
+    stores.books().put(campaign, book);
+    String check = c.getCheck();
+    if (c.getPhase() == 4 && c.getFault() != null) {
+      noteFault(book, c.getFault());
+      stores.books().put(campaign, book);
+      if (c.getError() != null) {
+        FaultBook fb = fault(campaign, c.getFault());
+        fb.setCheckError(check + " failed: " + c.getError());
+        fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
+        stores.faults().put(Keys.fault(campaign, c.getFault()), fb);
+        emitBound(campaign, book, fb);
+      } else if ("phase4.cycle".equals(check)) {
+        String key = Keys.cycle(campaign, c.getFault(), c.getCycle());
+        CycleBook cb = cycle(key, c.getFault(), c.getCycle());
+        if (cb.getClosed()) {
+          late(campaign, c, "cycle " + c.getCycle() + " of " + c.getFault() + " was judged"
+              + " already");
+          return;
+        }
+        Map<String, Long> m = c.getMetrics();
+        cb.setTallyOk(m.getOrDefault("ok", 0L));
+        cb.setTallyQuorum(m.getOrDefault("quorum_not_met", 0L));
+        cb.setTallyFail(m.getOrDefault("fail", 0L));
+        cb.setTallyWrites(m.getOrDefault("writes",
+            cb.getTallyOk() + cb.getTallyQuorum() + cb.getTallyFail()));
+        cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
+        stores.cycles().put(key, cb);
+        closeIfComplete(campaign, book, key, cb);
+      } else if ("phase4.bound".equals(check)) {
+        FaultBook fb = fault(campaign, c.getFault());
+        fb.setImportedBound(c.getValues().get("bound").trim());
+        Long cpf = c.getMetrics().get("cycles_per_fault");
+        Long wpc = c.getMetrics().get("writes_per_cycle");
+        fb.setImportedCycles(cpf == null ? null : cpf.intValue());
+        fb.setImportedWritesPerCycle(wpc == null ? null : wpc.intValue());
+        fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
+        stores.faults().put(Keys.fault(campaign, c.getFault()), fb);
+        emitBound(campaign, book, fb);
+      }
+    }
+    String slot = FinalJudge.checkSlot(c);
+    if (slot != null) {
+      stores.checks().put(campaign + "/" + slot, c);
+    }
+    advance(campaign, book);
+  }
+
+  // --------------------------------------------------------------------------- fault events
+
+  void onFault(FaultEvent f, long timestamp) {
+    ts = timestamp;
+    String campaign = f.getCampaignId();
+    CampaignBook book = book(campaign);
+    if (book.getJudged()) {
+      late(campaign, f, "the campaign was judged already");
+      return;
+    }
+    count(book, f.getPhase(), "faults");
+    touch(book, f.getEventTime());
+    stores.books().put(campaign, book);
+    if (f.getAction() == FaultAction.NOT_APPLIED) {
+      String reason = f.getReason() == null ? "no reason given" : f.getReason();
+      forward(campaign, Alert.newBuilder()
+          .setCampaignId(campaign)
+          .setKind(AlertKind.FAULT_NOT_APPLIED)
+          .setMessage(f.getFault() + " on " + f.getTargetNode()
+              + (f.getCycle() == null ? "" : " (cycle " + f.getCycle() + ")")
+              + " not applied: " + reason)
+          .setPhase(f.getPhase())
+          .setFault(f.getFault())
+          .setEventTime(f.getEventTime())
+          .build());
+      if (f.getPhase() == 4) {
+        noteFault(book, f.getFault());
+        stores.books().put(campaign, book);
+        FaultBook fb = fault(campaign, f.getFault());
+        if (fb.getNotApplied() == null) {
+          fb.setNotApplied(reason);
+        }
+        fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), f.getEventTime().toEpochMilli()));
+        stores.faults().put(Keys.fault(campaign, f.getFault()), fb);
+        emitBound(campaign, book, fb);
+      }
+    }
+    advance(campaign, book);
+  }
+
+  // --------------------------------------------------------------------------- cycles
+
+  /** Judges the cycle when its evidence is complete (see the class doc). */
+  private void closeIfComplete(String campaign, CampaignBook book, String key, CycleBook cb) {
+    if (cb.getClosed() || cb.getNodes() == null) {
+      return;
+    }
+    boolean imported = cb.getTallyOk() != null && cb.getSeenWrites() == 0;
+    boolean complete = imported || (cb.getExpectedWrites() != null
+        && cb.getSeenWrites() >= cb.getExpectedWrites());
+    if (complete) {
+      close(campaign, book, key, cb);
+    }
+  }
+
+  /** The cycle's convergence into its class, its per-write state dropped. */
+  private void close(String campaign, CampaignBook book, String key, CycleBook cb) {
+    Map<String, WriteOutcome> outcomes = new TreeMap<>(WriteIds.ORDER);
+    List<String> writeKeys = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it =
+        stores.writes().prefixScan(key + "/", new StringSerializer())) {
+      it.forEachRemaining(kv -> {
+        outcomes.put(kv.key.substring(key.length() + 1), WriteOutcome.values()[kv.value[0]]);
+        writeKeys.add(kv.key);
+      });
+    }
+    CampaignConfig config = config(book);
+    CycleConvergence cc = ConvergenceRules.cycle(campaign, cb, outcomes, config);
+    FaultBook fb = fault(campaign, cb.getFault());
+    try {
+      fb.setSumOk(Math.addExact(fb.getSumOk(), cc.getOk()));
+      fb.setSumMin(Math.addExact(fb.getSumMin(), cc.getMinPeer()));
+      fb.setLost(Math.addExact(fb.getLost(), ConvergenceRules.distinctLost(cc)));
+      fb.setUnacked(Math.addExact(fb.getUnacked(), cc.getUnacknowledgedApplied()));
+      fb.setForeign(Math.addExact(fb.getForeign(), cc.getForeignRecords()));
+      ConvergenceMath.thousandths(fb.getSumMin(), fb.getSumOk());
+      fb.setCycles(fb.getCycles() + 1);
+    } catch (ArithmeticException e) {
+      // never reached within the evidence ceilings; if it were, no bound beats a wrapped one
+      fb.setCheckError("sums out of range after cycle " + cb.getCycle() + " (" + e.getMessage()
+          + "); not judged");
+    }
+    fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), cb.getMaxEventTime()));
+    cb.setClosed(true);
+    cb.setNodes(null);
+    stores.cycles().put(key, cb);
+    for (String k : writeKeys) {
+      stores.writes().delete(k);
+    }
+    stores.faults().put(Keys.fault(campaign, cb.getFault()), fb);
+    emit(key, cc);
+    emitBound(campaign, book, fb);
+  }
+
+  /**
+   * At finalization: the cycles that never had what they announced (an aborted cycle, a legacy
+   * cycle without an announcement) are judged on what there is if they have a final observation;
+   * the others stay open and are not counted.
+   */
+  void closeRemaining(String campaign, CampaignBook book) {
+    List<Map.Entry<String, CycleBook>> open = new ArrayList<>();
+    try (KeyValueIterator<String, CycleBook> it =
+        stores.cycles().prefixScan(Keys.prefix(campaign), new StringSerializer())) {
+      it.forEachRemaining(kv -> {
+        if (!kv.value.getClosed() && kv.value.getNodes() != null) {
+          open.add(Map.entry(kv.key, kv.value));
+        }
+      });
+    }
+    for (Map.Entry<String, CycleBook> e : open) {
+      close(campaign, book, e.getKey(), e.getValue());
+    }
+  }
+
+  // --------------------------------------------------------------------------- the campaign
+
+  /** Emits the campaign's state, or its final verdict once every announced event is judged. */
+  private void advance(String campaign, CampaignBook book) {
+    if (book.getJudged()) {
+      return;
+    }
+    CampaignEvent end = book.getEnd();
+    Map<String, Long> manifest = end == null ? null : end.getManifest();
+    long announced = manifest == null ? 0
+        : manifest.values().stream().mapToLong(v -> v == null ? 0 : v).sum();
+    long judged = 0;
+    boolean complete = end != null && (book.getStarted() != null || manifest == null);
+    if (manifest != null) {
+      for (Map.Entry<String, Long> m : manifest.entrySet()) {
+        long seen = book.getSeen().getOrDefault(m.getKey(), 0L);
+        judged += Math.min(seen, m.getValue() == null ? 0 : m.getValue());
+        if (m.getValue() != null && seen < m.getValue()) {
+          complete = false;
+        }
+      }
+    }
+    Instant time = Instant.ofEpochMilli(book.getMaxEventTime());
+    if (!complete) {
+      CampaignVerdict pending = CampaignRules.pending(campaign, book.getStarted(), end, judged,
+          announced, time);
+      if (pending.getState() != book.getLastState()) {
+        book.setLastState(pending.getState());
+        book.setLastVerdict(pending.getVerdict());
+        stores.books().put(campaign, book);
+        emit(campaign, pending);
+      }
+      return;
+    }
+    closeRemaining(campaign, book);
+    book.setJudged(true);
+    stores.books().put(campaign, book);
+    CampaignVerdict verdict = judge.finalize(campaign, book, this::emit);
+    book.setLastState(verdict.getState());
+    book.setLastVerdict(verdict.getVerdict());
+    stores.books().put(campaign, book);
+    // judged: the per-write state of phase 2 is not needed any more
+    List<String> done = new ArrayList<>();
+    try (KeyValueIterator<String, byte[]> it =
+        stores.writes().prefixScan(campaign + "/p2/", new StringSerializer())) {
+      it.forEachRemaining(kv -> done.add(kv.key));
+    }
+    done.forEach(stores.writes()::delete);
+  }
+
+  // --------------------------------------------------------------------------- books
+
+  private CampaignBook book(String campaign) {
+    CampaignBook book = stores.books().get(campaign);
+    return book != null ? book : CampaignBook.newBuilder().setSeen(new HashMap<>())
+        .setFaultsSeen(new ArrayList<>()).build();
+  }
+
+  private CycleBook cycle(String key, String fault, int cycle) {
+    CycleBook cb = stores.cycles().get(key);
+    return cb != null ? cb : CycleBook.newBuilder().setFault(fault).setCycle(cycle).build();
+  }
+
+  private FaultBook fault(String campaign, String fault) {
+    FaultBook fb = stores.faults().get(Keys.fault(campaign, fault));
+    return fb != null ? fb : FaultBook.newBuilder().setFault(fault).build();
+  }
+
+  private static void count(CampaignBook book, int phase, String kind) {
+    Map<String, Long> seen = new HashMap<>(book.getSeen());
+    seen.merge(phase + "/" + kind, 1L, Long::sum);
+    book.setSeen(seen);
+  }
+
+  private static void touch(CampaignBook book, Instant time) {
+    book.setMaxEventTime(Math.max(book.getMaxEventTime(), time.toEpochMilli()));
+  }
+
+  private static void noteFault(CampaignBook book, String fault) {
+    if (fault != null && !book.getFaultsSeen().contains(fault)) {
+      List<String> seen = new ArrayList<>(book.getFaultsSeen());
+      seen.add(fault);
+      book.setFaultsSeen(seen);
+    }
+  }
+
+  static CampaignConfig config(CampaignBook book) {
+    return book.getStarted() == null ? null : book.getStarted().getConfig();
+  }
+
+  static Thresholds thresholds(CampaignBook book) {
+    CampaignConfig config = config(book);
+    return config == null ? DEFAULT_THRESHOLDS : config.getThresholds();
+  }
+
+  // --------------------------------------------------------------------------- outputs
+
+  /** The class's bound so far (PENDING unless final), and an alert when it falls below. */
+  private void emitBound(String campaign, CampaignBook book, FaultBook fb) {
+    FaultBound bound = ConvergenceRules.bound(campaign, fb, config(book), thresholds(book),
+        !book.getJudged());
+    if (bound == null) {
+      return;
+    }
+    Boolean previous = fb.getSeedPass();
+    if (previous == null || previous != bound.getSeedPass()) {
+      fb.setSeedPass(bound.getSeedPass());
+      stores.faults().put(Keys.fault(campaign, fb.getFault()), fb);
+      if (!bound.getSeedPass()) {
+        forward(campaign, Alert.newBuilder()
+            .setCampaignId(campaign)
+            .setKind(AlertKind.THRESHOLD_BREACHED)
+            .setMessage(ConvergenceRules.seedReason(fb.getFault(), bound.getBound(),
+                bound.getThreshold()))
+            .setPhase(4)
+            .setFault(fb.getFault())
+            .setEventTime(bound.getUpdatedAt())
+            .build());
+      }
+    }
+    emit(Keys.fault(campaign, fb.getFault()), bound);
+  }
+
+  /** Forwards {@code value} under {@code key} unless the same record was last emitted there. */
+  void emit(String key, SpecificRecord value) {
+    long hash = Hashing.of(value);
+    Long previous = stores.emitted().get(key);
+    if (previous != null && previous == hash) {
+      return;
+    }
+    stores.emitted().put(key, hash);
+    context.forward(new Record<>(key, value, ts));
+  }
+
+  private void forward(String key, SpecificRecord value) {
+    context.forward(new Record<>(key, value, ts));
+  }
+
+  /** Evidence for something judged already: a dead letter and an alert, never a count. */
+  private void late(String campaign, SpecificRecord value, String why) {
+    Optional<RecordMetadata> meta = context.recordMetadata();
+    String reason = "late evidence for campaign " + campaign + ": " + why + "; not counted";
+    DeadLetter letter = DeadLetters.withValue(DeadLetter.newBuilder(), encoder.apply(value))
+        .setSourceTopic(meta.map(RecordMetadata::topic).orElse("?"))
+        .setPartition(meta.map(RecordMetadata::partition).orElse(null))
+        .setOffset(meta.map(RecordMetadata::offset).orElse(null))
+        .setCampaignId(campaign)
+        .setKey(ByteBuffer.wrap(campaign.getBytes(StandardCharsets.UTF_8)))
+        .setReason(reason)
+        .setComponent(component)
+        .setEventTime(Instant.ofEpochMilli(Math.max(0, ts)))
+        .build();
+    forward(campaign, letter);
+    forward(campaign, Alert.newBuilder()
+        .setCampaignId(campaign)
+        .setKind(AlertKind.LATE_EVIDENCE)
+        .setMessage(reason)
+        .setEventTime(Instant.ofEpochMilli(Math.max(0, ts)))
+        .build());
+  }
+}

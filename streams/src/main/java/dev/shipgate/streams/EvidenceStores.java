@@ -1,0 +1,74 @@
+package dev.shipgate.streams;
+
+import dev.shipgate.events.CheckResult;
+import dev.shipgate.state.CampaignBook;
+import dev.shipgate.state.CycleBook;
+import dev.shipgate.state.FaultBook;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The state of the one processor that judges campaigns, all keyed by campaign id first (so one
+ * campaign's state is in one task, as its inputs are), with caching on (a record updated many times
+ * between commits is written to RocksDB and the changelog once):
+ *
+ * <ul>
+ *   <li>{@value #BOOKS}: campaign → {@link CampaignBook} (lifecycle, manifest against seen, phase 2
+ *       tally);
+ *   <li>{@value #CYCLES}: campaign/fault/cycle → {@link CycleBook};
+ *   <li>{@value #WRITES}: campaign/fault/cycle/write id (phase 2: campaign/p2/write id) → the
+ *       write's outcome, one byte; a cycle's entries are deleted when it is judged;
+ *   <li>{@value #FAULTS}: campaign/fault → {@link FaultBook} (the class aggregate);
+ *   <li>{@value #CHECKS}: campaign/slot → the check result of phases 1-3 and phase 4 extras;
+ *   <li>{@value #EMITTED}: output key → hash of the record last emitted under it, so an output is
+ *       emitted only when it changes.
+ * </ul>
+ */
+final class EvidenceStores {
+  private EvidenceStores() {}
+
+  static final String BOOKS = "campaign-books";
+  static final String CYCLES = "cycle-books";
+  static final String WRITES = "write-outcomes";
+  static final String FAULTS = "fault-books";
+  static final String CHECKS = "check-results";
+  static final String EMITTED = "emitted-hashes";
+
+  static final String[] ALL = {BOOKS, CYCLES, WRITES, FAULTS, CHECKS, EMITTED};
+
+  static void addTo(StreamsBuilder builder) {
+    List<StoreBuilder<?>> stores = List.of(
+        store(BOOKS, StateSerde.<CampaignBook>of(CampaignBook.getClassSchema())),
+        store(CYCLES, StateSerde.<CycleBook>of(CycleBook.getClassSchema())),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WRITES), Serdes.String(),
+            Serdes.ByteArray()).withCachingEnabled(),
+        store(FAULTS, StateSerde.<FaultBook>of(FaultBook.getClassSchema())),
+        store(CHECKS, StateSerde.<CheckResult>of(CheckResult.getClassSchema())),
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED), Serdes.String(),
+            Serdes.Long()).withCachingEnabled());
+    stores.forEach(builder::addStateStore);
+  }
+
+  private static <T extends org.apache.avro.specific.SpecificRecordBase>
+      StoreBuilder<KeyValueStore<String, T>> store(String name, StateSerde<T> serde) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+        serde).withCachingEnabled();
+  }
+
+  /** The stores as one task sees them. */
+  record Opened(KeyValueStore<String, CampaignBook> books, KeyValueStore<String, CycleBook> cycles,
+      KeyValueStore<String, byte[]> writes, KeyValueStore<String, FaultBook> faults,
+      KeyValueStore<String, CheckResult> checks, KeyValueStore<String, Long> emitted) {
+
+    static Opened from(ProcessorContext<?, ?> context) {
+      return new Opened(context.getStateStore(BOOKS), context.getStateStore(CYCLES),
+          context.getStateStore(WRITES), context.getStateStore(FAULTS),
+          context.getStateStore(CHECKS), context.getStateStore(EMITTED));
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package dev.shipgate.streams;
+
+import dev.shipgate.events.CampaignConfig;
+import dev.shipgate.events.CheckResult;
+import dev.shipgate.events.Thresholds;
+import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.state.CampaignBook;
+import dev.shipgate.state.FaultBook;
+import dev.shipgate.state.NodeHeld;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * A campaign's final judgement, once its evidence is complete: the final fault bounds, the phase
+ * verdicts with their seed-shaped artifacts ({@link PhaseRules}) and the campaign verdict
+ * ({@link CampaignRules}), all from the state, all stamped with the latest event time of the
+ * campaign's evidence, published once.
+ */
+final class FinalJudge {
+  private static final String[] PHASE2_KINDS = {"writes", "counts", "probe1", "probe2",
+      "precondition"};
+
+  private final EvidenceStores.Opened stores;
+
+  FinalJudge(EvidenceStores.Opened stores) {
+    this.stores = stores;
+  }
+
+  /**
+   * Where a check is kept for the final judgement ({@code <phase>/...}), or null when it is
+   * judged elsewhere (phase 4 tallies and bounds go to the cycle and class books).
+   */
+  static String checkSlot(CheckResult c) {
+    String check = c.getCheck();
+    if (c.getPhase() == 1 && "phase1.node".equals(check) && c.getNode() != null) {
+      return "1/" + c.getNode();
+    }
+    if (c.getPhase() == 2 && check.startsWith("phase2.")) {
+      return "2/" + check.substring("phase2.".length());
+    }
+    if (c.getPhase() == 3 && "phase3.migration".equals(check)) {
+      return "3/migration";
+    }
+    if (c.getPhase() == 4 && c.getValues().containsKey("extra_json")) {
+      return "4/extra/" + check + "/" + c.getFault() + "/" + c.getCycle();
+    }
+    return null;
+  }
+
+  /** Publishes the final records through {@code emit} and returns the campaign verdict. */
+  CampaignVerdict finalize(String campaign, CampaignBook book,
+      BiConsumer<String, SpecificRecord> emit) {
+    CampaignConfig config = Evidence.config(book);
+    Thresholds t = Evidence.thresholds(book);
+    Instant time = Instant.ofEpochMilli(book.getMaxEventTime());
+
+    Map<String, FaultBound> bounds = new LinkedHashMap<>();
+    List<String> classes = new ArrayList<>(config == null ? List.of() : config.getFaults());
+    for (String f : book.getFaultsSeen()) {
+      if (!classes.contains(f)) {
+        classes.add(f);
+      }
+    }
+    for (String fault : classes) {
+      FaultBook fb = stores.faults().get(Keys.fault(campaign, fault));
+      if (fb == null) {
+        continue;
+      }
+      FaultBound b = ConvergenceRules.bound(campaign, fb, config, t, false);
+      if (b != null) {
+        bounds.put(fault, b);
+        emit.accept(Keys.fault(campaign, fault), b);
+      }
+    }
+
+    Map<String, PhaseVerdict> phases = new TreeMap<>();
+    Map<String, CheckResult> checks = new TreeMap<>();
+    try (KeyValueIterator<String, CheckResult> it =
+        stores.checks().prefixScan(Keys.prefix(campaign), new StringSerializer())) {
+      it.forEachRemaining(kv -> checks.put(kv.key.substring(campaign.length() + 1), kv.value));
+    }
+    List<String> nodes = config == null ? List.of() : config.getNodes();
+
+    Map<String, PhaseVerdict> nodeVerdicts = new TreeMap<>();
+    checks.forEach((slot, c) -> {
+      if (slot.startsWith("1/")) {
+        PhaseVerdict v = PhaseRules.phase1Node(campaign, c.getNode(), c, t, time);
+        nodeVerdicts.put(c.getNode(), v);
+        phases.put(Keys.phase1Node(campaign, c.getNode()), v);
+      }
+    });
+    put(phases, Keys.phase(campaign, 1), PhaseRules.phase1(campaign, nodes, nodeVerdicts, time));
+
+    boolean phase2Writes = book.getP2Ok() + book.getP2Quorum() + book.getP2Fail() > 0;
+    put(phases, Keys.phase(campaign, 2), PhaseRules.phase2(campaign, nodes, t,
+        checks.get("2/writes"),
+        phase2Writes ? new PhaseRules.Tally(book.getP2Ok(), book.getP2Quorum(), book.getP2Fail())
+            : null,
+        checks.get("2/counts"), ownPhase2Counts(campaign, book), checks.get("2/probe1"),
+        checks.get("2/probe2"), checks.get("2/precondition"), time));
+
+    put(phases, Keys.phase(campaign, 3), PhaseRules.phase3(campaign, t,
+        checks.get("3/migration"), time));
+
+    List<CheckResult> extras = new ArrayList<>();
+    checks.forEach((slot, c) -> {
+      if (slot.startsWith("4/extra/")) {
+        extras.add(c);
+      }
+    });
+    put(phases, Keys.phase(campaign, 4), PhaseRules.phase4(campaign, config,
+        book.getFaultsSeen(), bounds, extras, time));
+
+    phases.forEach(emit);
+    CampaignVerdict verdict = CampaignRules.finalVerdict(campaign, book.getStarted(),
+        book.getEnd(), book.getEnd().getManifest(), phases, time);
+    emit.accept(campaign, verdict);
+    return verdict;
+  }
+
+  /**
+   * Phase 2's final observation as counts per node: where a node listed ids, only the ids the
+   * campaign wrote in phase 2.
+   */
+  private Map<String, Long> ownPhase2Counts(String campaign, CampaignBook book) {
+    if (book.getP2Observed() == null) {
+      return null;
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (NodeHeld n : book.getP2Observed()) {
+      if (n.getIds() == null) {
+        counts.put(n.getNode(), n.getCount());
+      } else {
+        counts.put(n.getNode(), n.getIds().stream().distinct()
+            .filter(id -> stores.writes().get(campaign + "/p2/" + id) != null).count());
+      }
+    }
+    return counts;
+  }
+
+  private static void put(Map<String, PhaseVerdict> phases, String key, PhaseVerdict v) {
+    if (v != null) {
+      phases.put(key, v);
+    }
+  }
+}
