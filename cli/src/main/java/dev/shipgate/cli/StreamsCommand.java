@@ -3,6 +3,8 @@ package dev.shipgate.cli;
 import dev.shipgate.schemas.registry.SchemaRegistry;
 import dev.shipgate.streams.ShipgateStreams;
 import dev.shipgate.streams.StreamsConfigFactory;
+import dev.shipgate.streams.query.QueryServer;
+import org.apache.kafka.streams.state.HostInfo;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -38,6 +40,12 @@ public final class StreamsCommand implements Callable<Integer> {
           + " without touching the live verdicts")
   String outputPrefix;
 
+  @Option(names = "--http", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:8090",
+      description = "where to serve interactive queries (GET /health, /campaigns,"
+          + " /campaigns/{id}, /campaigns/{id}/faults) and this instance's application.server;"
+          + " give every instance its own (default: ${DEFAULT-VALUE}; off: none)")
+  String http;
+
   @Mixin ConnectionOptions connection;
 
   @Override
@@ -54,9 +62,14 @@ public final class StreamsCommand implements Callable<Integer> {
             outputPrefix);
       }
     }
+    HostInfo server = http.equals("off") ? null : QueryEndpoint.parse(http, "--http");
+    java.util.Properties props = props(connection, applicationId, stateDir, replicationFactor);
+    if (server != null) {
+      props.put("application.server", server.host() + ":" + server.port());
+    }
     try (SchemaRegistry registry = connection.registry();
-        ShipgateStreams streams = new ShipgateStreams(props(connection, applicationId,
-            stateDir, replicationFactor), registry, outputPrefix)) {
+        ShipgateStreams streams = new ShipgateStreams(props, registry, outputPrefix);
+        QueryServer queries = server == null ? null : QueryEndpoint.serve(streams, server)) {
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown, "shipgate-streams-stop"));
       streams.start();
@@ -66,6 +79,8 @@ public final class StreamsCommand implements Callable<Integer> {
       }
       System.out.println("streams running as " + applicationId
           + (outputPrefix.isEmpty() ? "" : ", outputs under " + outputPrefix + "shipgate.*")
+          + (queries == null ? "" : ", queries on http://" + server.host() + ":"
+              + queries.address().getPort() + "/campaigns")
           + " (Ctrl-C to stop)");
       stop.await();
     }

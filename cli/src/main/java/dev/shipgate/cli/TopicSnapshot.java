@@ -43,25 +43,45 @@ final class TopicSnapshot {
     return read(clientProps, registry, topic, keyFilter, null);
   }
 
-  private static <V extends SpecificRecord> Map<String, V> read(Properties clientProps,
-      SchemaRegistry registry, Topic<String, V> topic, Predicate<String> keyFilter,
-      String campaignId) {
+  /** One topic of a {@link #readAll} call and the keys wanted from it. */
+  record Wanted<V extends SpecificRecord>(Topic<String, V> topic, Predicate<String> keyFilter) {}
+
+  /**
+   * The latest value per wanted key of several topics, read by one consumer at once (one
+   * connection, one metadata round trip); with {@code campaignId}, only the partition of each
+   * topic that holds the campaign.
+   */
+  static Map<String, Map<String, SpecificRecord>> readAll(Properties clientProps,
+      SchemaRegistry registry, List<Wanted<?>> wanted, String campaignId) {
     Properties p = new Properties();
     p.putAll(clientProps);
     p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
     p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(8 << 20));
+    // the end is known: an empty fetch (a transaction marker last) must not wait the default 500 ms
+    p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
     p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    Deserializer<V> values = topic.valueSerde(registry).deserializer();
-    Map<String, V> latest = new LinkedHashMap<>();
+    Map<String, Wanted<?>> byTopic = new LinkedHashMap<>();
+    Map<String, Deserializer<? extends SpecificRecord>> values = new LinkedHashMap<>();
+    Map<String, Map<String, SpecificRecord>> latest = new LinkedHashMap<>();
+    for (Wanted<?> w : wanted) {
+      byTopic.put(w.topic().name(), w);
+      values.put(w.topic().name(), w.topic().valueSerde(registry).deserializer());
+      latest.put(w.topic().name(), new LinkedHashMap<>());
+    }
     try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p,
-        topic.keySerde().deserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name(), Duration.ofSeconds(15))
-          .stream().map(i -> new TopicPartition(i.topic(), i.partition()))
-          .collect(Collectors.toList());
-      if (campaignId != null) {
-        int mine = CampaignPartitioner.partitionOf(campaignId, partitions.size());
-        partitions = List.of(new TopicPartition(topic.name(), mine));
+        new org.apache.kafka.common.serialization.StringDeserializer(),
+        new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new java.util.ArrayList<>();
+      for (String topic : byTopic.keySet()) {
+        List<TopicPartition> all = consumer.partitionsFor(topic, Duration.ofSeconds(15)).stream()
+            .map(i -> new TopicPartition(i.topic(), i.partition())).collect(Collectors.toList());
+        if (all.isEmpty()) {
+          throw new ShipgateException("topic " + topic + " does not exist (run `shipgate topics"
+              + " create`)");
+        }
+        partitions.addAll(campaignId == null ? all : List.of(new TopicPartition(topic,
+            CampaignPartitioner.partitionOf(campaignId, all.size()))));
       }
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
@@ -70,19 +90,29 @@ final class TopicSnapshot {
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         if (System.nanoTime() > deadline) {
           throw new ShipgateException("timed out after " + LIMIT.toSeconds() + " s reading "
-              + topic.name() + (campaignId == null ? "" : " for campaign " + campaignId));
+              + byTopic.keySet() + (campaignId == null ? "" : " for campaign " + campaignId));
         }
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
-          if (r.key() != null && keyFilter.test(r.key())) {
+          Wanted<?> w = byTopic.get(r.topic());
+          if (r.key() != null && w.keyFilter().test(r.key())) {
+            Map<String, SpecificRecord> m = latest.get(r.topic());
             if (r.value() == null) {
-              latest.remove(r.key());
+              m.remove(r.key());
             } else {
-              latest.put(r.key(), values.deserialize(topic.name(), r.value()));
+              m.put(r.key(), values.get(r.topic()).deserialize(r.topic(), r.value()));
             }
           }
         }
       }
     }
     return latest;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <V extends SpecificRecord> Map<String, V> read(Properties clientProps,
+      SchemaRegistry registry, Topic<String, V> topic, Predicate<String> keyFilter,
+      String campaignId) {
+    return (Map<String, V>) (Map<String, ?>) readAll(clientProps, registry,
+        List.of(new Wanted<>(topic, keyFilter)), campaignId).get(topic.name());
   }
 }

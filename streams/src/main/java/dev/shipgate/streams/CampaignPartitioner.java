@@ -8,9 +8,9 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
  * Puts an output record in the partition its campaign id would get from Kafka's default
- * partitioner ({@code murmur2(key bytes)}), whatever suffix the key carries. Outputs read back by
- * this application ({@code fault-bounds}, {@code phase-verdicts}) then land in the same task as
- * the campaign's inputs, and downstream consumers see one campaign in one partition.
+ * partitioner ({@code murmur2(key bytes)}), whatever suffix the key carries: downstream consumers
+ * see one campaign in one partition, the one its inputs are in, and interactive queries find a
+ * campaign's state by the same rule.
  */
 public final class CampaignPartitioner<V> implements StreamPartitioner<String, V> {
 

@@ -8,6 +8,7 @@ import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.Verdict;
 import dev.shipgate.schemas.ConvergenceMath;
+import dev.shipgate.schemas.WriteIds;
 import dev.shipgate.state.CycleBook;
 import dev.shipgate.state.FaultBook;
 import dev.shipgate.state.NodeHeld;
@@ -148,11 +149,26 @@ final class ConvergenceRules {
         .build();
   }
 
-  /** Acknowledged ids missing on at least one node. */
-  static long distinctLost(CycleConvergence cc) {
-    Set<String> ids = new HashSet<>();
+  /** How many lost ids a fault class keeps by name (the rest are counted). */
+  static final int LOST_SAMPLE = 100;
+
+  /** Acknowledged ids missing on at least one node, in id order. */
+  static List<String> distinctLostIds(CycleConvergence cc) {
+    Set<String> ids = new java.util.TreeSet<>(WriteIds.ORDER);
     cc.getLostIds().values().forEach(ids::addAll);
-    return ids.size();
+    return new ArrayList<>(ids);
+  }
+
+  /** {@code sample} with the cycle's lost ids appended as cycle/id, up to {@link #LOST_SAMPLE}. */
+  static List<String> withLostSample(List<String> sample, int cycle, List<String> lost) {
+    List<String> out = new ArrayList<>(sample);
+    for (String id : lost) {
+      if (out.size() >= LOST_SAMPLE) {
+        break;
+      }
+      out.add(cycle + "/" + id);
+    }
+    return out;
   }
 
   /**
@@ -250,6 +266,7 @@ final class ConvergenceRules {
         .setThreshold(thresholdText)
         .setWilsonLower(wilson)
         .setLostWrites(imported ? null : fb.getLost())
+        .setLostIdsSample(imported ? List.of() : List.copyOf(fb.getLostSample()))
         .setUnacknowledgedApplied(imported ? 0 : fb.getUnacked())
         .setForeignRecords(imported ? 0 : fb.getForeign())
         .setBoundNote(notes.isEmpty() ? null : String.join("; ", notes))

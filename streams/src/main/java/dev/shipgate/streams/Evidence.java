@@ -353,7 +353,11 @@ final class Evidence {
     try {
       fb.setSumOk(Math.addExact(fb.getSumOk(), cc.getOk()));
       fb.setSumMin(Math.addExact(fb.getSumMin(), cc.getMinPeer()));
-      fb.setLost(Math.addExact(fb.getLost(), ConvergenceRules.distinctLost(cc)));
+      List<String> lost = ConvergenceRules.distinctLostIds(cc);
+      fb.setLost(Math.addExact(fb.getLost(), lost.size()));
+      if (!lost.isEmpty() && fb.getLostSample().size() < ConvergenceRules.LOST_SAMPLE) {
+        fb.setLostSample(ConvergenceRules.withLostSample(fb.getLostSample(), cb.getCycle(), lost));
+      }
       fb.setUnacked(Math.addExact(fb.getUnacked(), cc.getUnacknowledgedApplied()));
       fb.setForeign(Math.addExact(fb.getForeign(), cc.getForeignRecords()));
       ConvergenceMath.thousandths(fb.getSumMin(), fb.getSumOk());
@@ -526,6 +530,11 @@ final class Evidence {
       return;
     }
     stores.emitted().put(key, hash);
+    if (value instanceof CampaignVerdict v) {
+      stores.verdicts().put(key, v);
+    } else if (value instanceof FaultBound b) {
+      stores.bounds().put(key, b);
+    }
     context.forward(new Record<>(key, value, ts));
   }
 

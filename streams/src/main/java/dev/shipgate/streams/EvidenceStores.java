@@ -1,6 +1,8 @@
 package dev.shipgate.streams;
 
 import dev.shipgate.events.CheckResult;
+import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.FaultBound;
 import dev.shipgate.state.CampaignBook;
 import dev.shipgate.state.CycleBook;
 import dev.shipgate.state.FaultBook;
@@ -26,10 +28,13 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #FAULTS}: campaign/fault → {@link FaultBook} (the class aggregate);
  *   <li>{@value #CHECKS}: campaign/slot → the check result of phases 1-3 and phase 4 extras;
  *   <li>{@value #EMITTED}: output key → hash of the record last emitted under it, so an output is
- *       emitted only when it changes.
+ *       emitted only when it changes;
+ *   <li>{@value #VERDICTS} and {@value #BOUNDS}: the campaign verdict and the fault bounds last
+ *       emitted, for interactive queries (keyed as on their output topics, so a campaign's bounds
+ *       are one prefix scan in the task that holds it).
  * </ul>
  */
-final class EvidenceStores {
+public final class EvidenceStores {
   private EvidenceStores() {}
 
   static final String BOOKS = "campaign-books";
@@ -39,7 +44,12 @@ final class EvidenceStores {
   static final String CHECKS = "check-results";
   static final String EMITTED = "emitted-hashes";
 
-  static final String[] ALL = {BOOKS, CYCLES, WRITES, FAULTS, CHECKS, EMITTED};
+  /** Queryable: campaign → {@link CampaignVerdict}. */
+  public static final String VERDICTS = "campaign-verdicts-view";
+  /** Queryable: campaign/fault → {@link FaultBound}. */
+  public static final String BOUNDS = "fault-bounds-view";
+
+  static final String[] ALL = {BOOKS, CYCLES, WRITES, FAULTS, CHECKS, EMITTED, VERDICTS, BOUNDS};
 
   static void addTo(StreamsBuilder builder) {
     List<StoreBuilder<?>> stores = List.of(
@@ -50,7 +60,9 @@ final class EvidenceStores {
         store(FAULTS, StateSerde.<FaultBook>of(FaultBook.getClassSchema())),
         store(CHECKS, StateSerde.<CheckResult>of(CheckResult.getClassSchema())),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED), Serdes.String(),
-            Serdes.Long()).withCachingEnabled());
+            Serdes.Long()).withCachingEnabled(),
+        store(VERDICTS, StateSerde.<CampaignVerdict>of(CampaignVerdict.getClassSchema())),
+        store(BOUNDS, StateSerde.<FaultBound>of(FaultBound.getClassSchema())));
     stores.forEach(builder::addStateStore);
   }
 
@@ -63,12 +75,14 @@ final class EvidenceStores {
   /** The stores as one task sees them. */
   record Opened(KeyValueStore<String, CampaignBook> books, KeyValueStore<String, CycleBook> cycles,
       KeyValueStore<String, byte[]> writes, KeyValueStore<String, FaultBook> faults,
-      KeyValueStore<String, CheckResult> checks, KeyValueStore<String, Long> emitted) {
+      KeyValueStore<String, CheckResult> checks, KeyValueStore<String, Long> emitted,
+      KeyValueStore<String, CampaignVerdict> verdicts, KeyValueStore<String, FaultBound> bounds) {
 
     static Opened from(ProcessorContext<?, ?> context) {
       return new Opened(context.getStateStore(BOOKS), context.getStateStore(CYCLES),
           context.getStateStore(WRITES), context.getStateStore(FAULTS),
-          context.getStateStore(CHECKS), context.getStateStore(EMITTED));
+          context.getStateStore(CHECKS), context.getStateStore(EMITTED),
+          context.getStateStore(VERDICTS), context.getStateStore(BOUNDS));
     }
   }
 }

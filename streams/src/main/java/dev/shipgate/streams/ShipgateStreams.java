@@ -28,6 +28,10 @@ public final class ShipgateStreams implements AutoCloseable {
   private final Topology topology;
   private final KafkaStreams streams;
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private final String applicationId;
+  private final String bootstrapServers;
+  private final String outputPrefix;
+  private final Reanalysis reanalysis;
 
   public ShipgateStreams(Properties streamsProps, SchemaRegistry registry) {
     this(streamsProps, registry, "");
@@ -47,8 +51,11 @@ public final class ShipgateStreams implements AutoCloseable {
     Properties props = new Properties();
     props.putAll(streamsProps);
     StreamsConfigFactory.validate(props);
-    String applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG,
+    this.applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG,
         String.valueOf(props.get(StreamsConfig.APPLICATION_ID_CONFIG)));
+    this.bootstrapServers = String.valueOf(props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+    this.outputPrefix = outputPrefix;
+    this.reanalysis = reanalysis;
     this.topology = ShipgateTopology.topology(registry, applicationId, outputPrefix, reanalysis);
     this.streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(e -> {
@@ -103,6 +110,24 @@ public final class ShipgateStreams implements AutoCloseable {
   /** The underlying client, e.g. for interactive queries of the state stores. */
   public KafkaStreams kafkaStreams() {
     return streams;
+  }
+
+  public String applicationId() {
+    return applicationId;
+  }
+
+  public String bootstrapServers() {
+    return bootstrapServers;
+  }
+
+  /** Prefix of the output topics ("" for the live outputs). */
+  public String outputPrefix() {
+    return outputPrefix;
+  }
+
+  /** Whether this application judges every campaign as run (not a re-analysis). */
+  public boolean live() {
+    return outputPrefix.isEmpty() && reanalysis.equals(Reanalysis.NONE);
   }
 
   public Topology topology() {
