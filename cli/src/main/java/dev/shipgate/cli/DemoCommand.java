@@ -237,7 +237,8 @@ public final class DemoCommand implements Callable<Integer> {
       Properties sinkProps = new Properties();
       sinkProps.putAll(client);
       sinkProps.put("group.id", "shipgate-demo-sink");
-      try (ArtifactSink sink = new ArtifactSink(sinkProps, registry, runs)) {
+      try (ArtifactSink sink = new ArtifactSink(sinkProps, registry, runs,
+          java.time.Duration.ofMillis(500))) {
         Optional<CampaignVerdict> done = sink.runUntil(v -> v.getCampaignId().equals(id)
             && VerdictCommand.isFinal(v),
             timeout);

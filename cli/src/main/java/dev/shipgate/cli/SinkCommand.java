@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sink", mixinStandardHelpOptions = true,
     description = "Consumes the verdict topics (read_committed) and writes runs/<campaign>/"
         + " (the seed's JSON files, per-cycle JSONL, shipgate-verdict.json, index.html) and"
-        + " runs/index.html, atomically, rewriting a run when its verdict changes. Runs until"
+        + " runs/index.html, atomically, rewriting a run when its records change (at most once per"
+        + " --rewrite-interval). Runs until"
         + " Ctrl-C.")
 public final class SinkCommand implements Callable<Integer> {
 
@@ -25,6 +26,12 @@ public final class SinkCommand implements Callable<Integer> {
       description = "consumer group (default: ${DEFAULT-VALUE})")
   String groupId;
 
+  @Option(names = "--rewrite-interval", paramLabel = "MILLIS", defaultValue = "2000",
+      description = "rewrite a run's files at most this often: a run changing on every record"
+          + " is written when it first changes, then once per interval (default:"
+          + " ${DEFAULT-VALUE})")
+  long rewriteMillis;
+
   @Mixin ConnectionOptions connection;
 
   @Override
@@ -32,7 +39,8 @@ public final class SinkCommand implements Callable<Integer> {
     Properties props = connection.clientProperties();
     props.put("group.id", groupId);
     try (SchemaRegistry registry = connection.registry();
-        ArtifactSink sink = new ArtifactSink(props, registry, runsDir)) {
+        ArtifactSink sink = new ArtifactSink(props, registry, runsDir,
+            java.time.Duration.ofMillis(Math.max(0, rewriteMillis)))) {
       Thread hook = new Thread(sink::close, "shipgate-sink-shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       System.out.println("sink writing " + runsDir.toAbsolutePath() + " (Ctrl-C to stop)");

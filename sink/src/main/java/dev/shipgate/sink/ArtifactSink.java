@@ -110,6 +110,14 @@ public final class ArtifactSink implements AutoCloseable {
   private Map<TopicPartition, Long> startEnd = Map.of();
   private long deadLettered;
   private int idlePolls;
+  private final Duration rewriteInterval;
+  private final Map<String, Long> lastWritten = new HashMap<>();
+  private long lastIndexWritten;
+  private long runWrites;
+  private long indexWrites;
+
+  /** How often a run's files are rewritten at most, by default. */
+  public static final Duration DEFAULT_REWRITE_INTERVAL = Duration.ofSeconds(2);
 
   /**
    * @param props Kafka client settings ({@code bootstrap.servers}, security, {@code group.id},
@@ -121,15 +129,30 @@ public final class ArtifactSink implements AutoCloseable {
    * @param runsDir the {@code runs/} directory
    */
   public ArtifactSink(Properties props, SchemaRegistry registry, Path runsDir) {
+    this(props, registry, runsDir, DEFAULT_REWRITE_INTERVAL);
+  }
+
+  /**
+   * @param rewriteInterval a run's files (and the runs index) are rewritten at most this often:
+   *     a run is written at once when it first changes, then its later changes are gathered
+   *     until the interval has passed since its last write
+   */
+  public ArtifactSink(Properties props, SchemaRegistry registry, Path runsDir,
+      Duration rewriteInterval) {
     this(new KafkaConsumer<>(consumerConfig(props), new ByteArrayDeserializer(),
             new ByteArrayDeserializer()),
         new KafkaProducer<>(producerConfig(props), Topics.DEAD_LETTERS.keySerde().serializer(),
             Topics.DEAD_LETTERS.valueSerde(registry).serializer()),
-        registry, new RunArtifactsWriter(runsDir));
+        registry, new RunArtifactsWriter(runsDir), rewriteInterval);
   }
 
   ArtifactSink(Consumer<byte[], byte[]> consumer, Producer<String, DeadLetter> deadLetters,
-      SchemaRegistry registry, RunArtifactsWriter writer) {
+      SchemaRegistry registry, RunArtifactsWriter writer, Duration rewriteInterval) {
+    if (rewriteInterval.isNegative()) {
+      throw new IllegalArgumentException("rewrite interval must not be negative, got "
+          + rewriteInterval);
+    }
+    this.rewriteInterval = rewriteInterval;
     this.consumer = consumer;
     this.deadLetters = deadLetters;
     this.writer = writer;
@@ -456,29 +479,55 @@ public final class ArtifactSink implements AutoCloseable {
     }
   }
 
-  /** Writes every dirty campaign once; true when all of them (and the index) were written. */
+  /**
+   * Writes every dirty campaign whose last write is at least the rewrite interval old, then the
+   * index likewise; true when nothing is left to write (so the offsets read so far may be
+   * committed: every record they cover is on disk).
+   */
   private boolean writeDirty() {
-    boolean ok = true;
+    long now = System.nanoTime();
+    long interval = rewriteInterval.toNanos();
+    boolean failed = false;
     for (String campaign : new ArrayList<>(dirty)) {
+      Long last = lastWritten.get(campaign);
+      if (last != null && now - last < interval) {
+        continue;
+      }
       try {
         // a restart replays every record: a run whose records did not change is not rendered
-        writer.writeRunIfChanged(latest.runRecords(campaign));
+        WriteReport report = writer.writeRunIfChanged(latest.runRecords(campaign));
+        if (!report.written().isEmpty()) {
+          runWrites++;
+        }
+        lastWritten.put(campaign, now);
         dirty.remove(campaign);
       } catch (IOException | RuntimeException e) {
-        ok = false;
+        failed = true;
         LOG.error("run {}: artifacts not written, will retry: {}", campaign, e.toString());
       }
     }
-    if (indexDirty) {
+    if (indexDirty && (lastIndexWritten == 0 || now - lastIndexWritten >= interval)) {
       try {
         writer.writeRunsIndex();
+        indexWrites++;
+        lastIndexWritten = now;
         indexDirty = false;
       } catch (IOException | RuntimeException e) {
-        ok = false;
+        failed = true;
         LOG.error("runs index not written, will retry: {}", e.toString());
       }
     }
-    return ok;
+    return !failed && dirty.isEmpty() && !indexDirty;
+  }
+
+  /** Runs whose files were (re)written since start (a run rendered to the same bytes counts not). */
+  public long runWrites() {
+    return runWrites;
+  }
+
+  /** Times {@code runs/index.html} was written since start. */
+  public long indexWrites() {
+    return indexWrites;
   }
 
   private void commit() {

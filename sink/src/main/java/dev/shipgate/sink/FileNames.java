@@ -29,4 +29,14 @@ final class FileNames {
   static String cycleFile(String fault) {
     return "phase4-" + fault + ".jsonl";
   }
+
+  /** Every cycle of a class with its lost ids (shipgate's own detail file). */
+  static String cycleDetailFile(String fault) {
+    return "shipgate-cycles-" + fault + ".jsonl";
+  }
+
+  /** Every fault event of a class (shipgate's own detail file). */
+  static String eventsFile(String fault) {
+    return "shipgate-faults-" + fault + ".jsonl";
+  }
 }

@@ -8,9 +8,9 @@ import dev.shipgate.events.FaultEvent;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.Verdict;
-import dev.shipgate.sink.RunArtifactsWriter.FaultEntry;
-import dev.shipgate.sink.RunArtifactsWriter.PhaseEntry;
-import dev.shipgate.sink.RunArtifactsWriter.Run;
+import dev.shipgate.sink.RunModel.FaultEntry;
+import dev.shipgate.sink.RunModel.PhaseEntry;
+import dev.shipgate.sink.RunModel.Run;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -104,8 +104,9 @@ final class PageRenderer {
       List<Bar> bars, List<Tick> ticks, boolean hasThreshold, String thresholdY,
       String thresholdText, String thresholdTextY, String plotLeft, String plotRight,
       String axisY, String lastCycle,
-      List<CycleRow> cycleRows, boolean hasCycleRows, List<LostRow> lostRows, boolean hasLost,
-      String fileName, FaultEvidence evidence) {}
+      List<CycleRow> cycleRows, boolean hasCycleRows, String cycleNote, List<LostRow> lostRows,
+      boolean hasLost, String lostNote, String fileName, String detailFileName,
+      FaultEvidence evidence) {}
 
   /**
    * The fault events of one fault class (or of phase 2's probes): a one-line summary, plain
@@ -131,12 +132,59 @@ final class PageRenderer {
 
   public record LostRow(String cycle, String node, String ids) {}
 
+  /** Bars of a fault class's chart at most (more cycles: a bar per run of cycles). */
+  static final int MAX_BARS = 240;
+  /** Cycles listed in a class's table at most (more: the ones with the lowest min peer / ok). */
+  static final int MAX_CYCLE_ROWS = 100;
+  /** Rows of lost ids (cycle x node) at most. */
+  static final int MAX_LOST_ROWS = 50;
+  /** Fault events listed per class at most; every one is in the events file. */
+  static final int MAX_EVENT_ROWS = 100;
+
+  /** The cycle of {@code group} with the lowest min peer / ok (no acknowledged write: highest). */
+  private static CycleConvergence worst(List<CycleConvergence> group) {
+    return group.stream().min(PageRenderer::byRatio).orElseThrow();
+  }
+
+  /** Lowest min peer / ok first; cycles without acknowledged writes last; then by cycle. */
+  private static int byRatio(CycleConvergence a, CycleConvergence b) {
+    boolean an = a.getOk() == 0 || !a.getObserved();
+    boolean bn = b.getOk() == 0 || !b.getObserved();
+    if (an != bn) {
+      return an ? 1 : -1;
+    }
+    if (!an) {
+      // a.min/a.ok vs b.min/b.ok without rounding
+      int c = BigDecimal.valueOf(a.getMinPeer()).multiply(BigDecimal.valueOf(b.getOk()))
+          .compareTo(BigDecimal.valueOf(b.getMinPeer()).multiply(BigDecimal.valueOf(a.getOk())));
+      if (c != 0) {
+        return c;
+      }
+    }
+    return Integer.compare(a.getCycle(), b.getCycle());
+  }
+
   /** Lost ids named per cycle and node on the page. */
   static final int LOST_IDS_SHOWN = 20;
 
   public record FileLink(String name, String size) {}
 
-  public record Raw(String name, String content) {}
+  public record Raw(String name, String content) {
+    /** A file as the page embeds it: whole up to {@link #RAW_EMBEDDED} bytes, else its start. */
+    static Raw of(String name, String content) {
+      if (content.length() <= RAW_EMBEDDED) {
+        return new Raw(name, content);
+      }
+      int cut = content.lastIndexOf('\n', RAW_EMBEDDED);
+      String head = content.substring(0, cut > 0 ? cut + 1 : RAW_EMBEDDED);
+      return new Raw(name, head + "… the first " + head.length() + " of "
+          + content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length
+          + " bytes; the whole file is " + name + "\n");
+    }
+  }
+
+  /** Characters of a file the page embeds at most (the file itself is linked). */
+  static final int RAW_EMBEDDED = 32 * 1024;
 
   // --- building it -----------------------------------------------------------------------------
 
@@ -192,7 +240,7 @@ final class PageRenderer {
       }
       links.add(new FileLink(f.getKey(), size(f.getValue())));
       if (!f.getKey().startsWith("phase")) {
-        runRaws.add(new Raw(f.getKey(), f.getValue()));
+        runRaws.add(Raw.of(f.getKey(), f.getValue()));
       }
     }
     return new RunPage(run.campaignId, target(run.targetName, run.targetVersion),
@@ -215,7 +263,7 @@ final class PageRenderer {
     List<Raw> raws = new ArrayList<>();
     for (PhaseEntry p : entries) {
       if (p.file != null && files.containsKey(p.file)) {
-        raws.add(new Raw(p.file, files.get(p.file)));
+        raws.add(Raw.of(p.file, files.get(p.file)));
       }
     }
     CheckTable checks = null;
@@ -423,31 +471,39 @@ final class PageRenderer {
     double plotH = H - TOP - BOTTOM;
     double plotW = W - LEFT - RIGHT;
     List<Bar> bars = new ArrayList<>();
-    int n = observed.size();
+    // at most MAX_BARS bars: beyond that each bar is a run of consecutive cycles, drawn as the
+    // worst of them, so a page's size does not grow with the number of cycles
+    int per = Math.max(1, (observed.size() + MAX_BARS - 1) / MAX_BARS);
+    int n = (observed.size() + per - 1) / per;
     double slot = n == 0 ? 0 : plotW / n;
     double gap = slot > 6 ? Math.min(3, slot * 0.2) : 0.5;
     for (int i = 0; i < n; i++) {
-      CycleConvergence c = observed.get(i);
+      List<CycleConvergence> group = observed.subList(i * per,
+          Math.min(observed.size(), (i + 1) * per));
+      CycleConvergence c = worst(group);
       double x = LEFT + i * slot + gap / 2;
       String tip;
       String cls;
       double ratio;
       String unreadable = unreadablePeers(c);
+      String which = group.size() == 1 ? "cycle " + c.getCycle()
+          : "cycles " + group.get(0).getCycle() + "-" + group.get(group.size() - 1).getCycle()
+              + ", lowest cycle " + c.getCycle();
       if (c.getOk() == 0) {
         ratio = max;
         cls = "none";
-        tip = "cycle " + c.getCycle() + ": no acknowledged writes (adds nothing to the bound)";
+        tip = which + ": no acknowledged writes (adds nothing to the bound)";
       } else if (!unreadable.isEmpty() && c.getMinPeer() == 0) {
         ratio = max;
         cls = "err";
-        tip = "cycle " + c.getCycle() + ": " + unreadable + " (counted as 0)";
+        tip = which + ": " + unreadable + " (counted as 0)";
       } else {
         ratio = (double) c.getMinPeer() / c.getOk();
         boolean below = threshold != null
             && BigDecimal.valueOf(c.getMinPeer()).compareTo(
                 threshold.multiply(BigDecimal.valueOf(c.getOk()))) < 0;
         cls = threshold == null ? "info" : below ? "fail" : "pass";
-        tip = String.format(Locale.ROOT, "cycle %d: min peer %d / ok %d = %.3f", c.getCycle(),
+        tip = String.format(Locale.ROOT, "%s: min peer %d / ok %d = %.3f", which,
             c.getMinPeer(), c.getOk(), ratio);
       }
       double h = Math.max(ratio / max * plotH, ratio > 0 ? 1 : 0);
@@ -466,7 +522,10 @@ final class PageRenderer {
         : fmt(TOP + plotH - threshold.doubleValue() / max * plotH);
     List<CycleRow> cycleRows = new ArrayList<>();
     List<LostRow> lostRows = new ArrayList<>();
-    for (CycleConvergence c : f.cycles) {
+    List<CycleConvergence> listed = f.cycles.size() <= MAX_CYCLE_ROWS ? f.cycles
+        : f.cycles.stream().sorted(PageRenderer::byRatio).limit(MAX_CYCLE_ROWS)
+            .sorted(java.util.Comparator.comparingInt(CycleConvergence::getCycle)).toList();
+    for (CycleConvergence c : listed) {
       int lost = c.getLostIds().values().stream().mapToInt(List::size).sum();
       cycleRows.add(new CycleRow(String.valueOf(c.getCycle()), String.valueOf(c.getWrites()),
           String.valueOf(c.getOk()), String.valueOf(c.getQuorumNotMet()),
@@ -476,16 +535,35 @@ final class PageRenderer {
           c.getOk() == 0 ? "—" : String.format(Locale.ROOT, "%.3f",
               (double) c.getMinPeer() / c.getOk()),
           String.valueOf(lost)));
+    }
+    String detail = f.detailFile != null && files.containsKey(f.detailFile) ? f.detailFile
+        : RunArtifactsWriter.VERDICT_FILE;
+    int lostCycles = 0;
+    for (CycleConvergence c : f.cycles) {
+      boolean any = c.getLostIds().values().stream().anyMatch(ids -> !ids.isEmpty());
+      if (!any) {
+        continue;
+      }
+      lostCycles++;
+      if (lostRows.size() >= MAX_LOST_ROWS) {
+        continue;
+      }
       new TreeMap<>(c.getLostIds()).forEach((node, ids) -> {
-        if (!ids.isEmpty()) {
-          // the page names the first ones; shipgate-verdict.json and the topics have them all
+        if (!ids.isEmpty() && lostRows.size() < MAX_LOST_ROWS) {
+          // the page names the first ones; the per-cycle detail file has them all
           String shown = String.join(", ", ids.subList(0, Math.min(LOST_IDS_SHOWN, ids.size())))
               + (ids.size() > LOST_IDS_SHOWN ? ", ... and " + (ids.size() - LOST_IDS_SHOWN)
-                  + " more (all in " + RunArtifactsWriter.VERDICT_FILE + ")" : "");
+                  + " more (all in " + detail + ")" : "");
           lostRows.add(new LostRow(String.valueOf(c.getCycle()), node, shown));
         }
       });
     }
+    String cycleNote = f.cycles.size() <= MAX_CYCLE_ROWS ? ""
+        : f.cycles.size() + " cycles: the " + MAX_CYCLE_ROWS + " with the lowest min peer / ok"
+            + " are listed; every cycle is in " + detail + ".";
+    String lostNote = lostRows.size() < MAX_LOST_ROWS ? ""
+        : lostCycles + " cycles lost acknowledged writes; the first " + MAX_LOST_ROWS
+            + " rows are listed, every lost id is in " + detail + ".";
     String note;
     if (f.bound != null && f.bound.getSource().name().equals("IMPORTED")) {
       note = "Imported bound recorded by the original gate: no per-cycle data behind it, so no"
@@ -505,7 +583,9 @@ final class PageRenderer {
         String.valueOf(LEFT), String.valueOf(W - RIGHT), fmt(TOP + plotH),
         observed.isEmpty() ? "" : "cycle " + observed.get(observed.size() - 1).getCycle(),
         cycleRows,
-        !cycleRows.isEmpty(), lostRows, !lostRows.isEmpty(), fileName, classEvidence(f));
+        !cycleRows.isEmpty(), cycleNote, lostRows, !lostRows.isEmpty(), lostNote, fileName,
+        f.detailFile != null && files.containsKey(f.detailFile) ? f.detailFile : "",
+        classEvidence(f));
   }
 
   // --- fault evidence --------------------------------------------------------------------------
@@ -566,7 +646,7 @@ final class PageRenderer {
           : "No fault events for this class reached shipgate: nothing here proves the fault"
               + " took effect.";
     }
-    return evidence("Fault evidence", "Cycle", f.events, warnings, empty);
+    return evidence("Fault evidence", "Cycle", f.events, warnings, empty, f.eventsFile);
   }
 
   private static FaultEvidence probeEvidence(List<FaultEvent> events) {
@@ -590,11 +670,11 @@ final class PageRenderer {
     return evidence("Probe fault evidence", "Probe", events, warnings, events.isEmpty()
         ? "No probe fault events reached shipgate: nothing here proves the peers were down"
             + " during the probes."
-        : "");
+        : "", RunArtifactsWriter.VERDICT_FILE);
   }
 
   private static FaultEvidence evidence(String title, String firstColumn, List<FaultEvent> events,
-      List<String> warnings, String emptyNote) {
+      List<String> warnings, String emptyNote, String allFile) {
     List<EvidenceRow> rows = new ArrayList<>();
     List<EvidenceRow> unproven = new ArrayList<>();
     for (FaultEvent e : events) {
@@ -615,13 +695,17 @@ final class PageRenderer {
           or(e.getReason(), "no reason given"), proven, ev, shown, !ev.equals(shown),
           lines > 1 ? lines + " lines" : "full text", !na && !proven, time,
           t >= 0 ? timeOfDay(time.substring(t + 1)) : time);
-      rows.add(row);
-      if (na || !proven) {
+      if (rows.size() < MAX_EVENT_ROWS) {
+        rows.add(row);
+      }
+      if ((na || !proven) && unproven.size() < MAX_EVENT_ROWS) {
         unproven.add(row);
       }
     }
+    String more = events.size() <= MAX_EVENT_ROWS ? ""
+        : "; the first " + MAX_EVENT_ROWS + " are listed, every one is in " + allFile;
     FaultEvents.Counts counts = FaultEvents.Counts.of(events);
-    boolean open = rows.size() <= OPEN_ROWS;
+    boolean open = events.size() <= OPEN_ROWS;
     return new FaultEvidence(title, events.isEmpty() ? "no fault events" : counts.summary(),
         counts.hasUnproven() || events.isEmpty() ? "warn" : "applied", warnings,
         !warnings.isEmpty(), emptyNote,
@@ -629,8 +713,8 @@ final class PageRenderer {
         rows.isEmpty() ? null : new EvidenceTable(firstColumn, rows),
         open ? rows.size() + " fault event(s): what was done on which node, and what was read"
             + " back to prove it"
-            : "All " + rows.size() + " fault events: what was done on which node, and what was"
-                + " read back to prove it",
+            : "All " + events.size() + " fault events: what was done on which node, and what was"
+                + " read back to prove it" + more,
         open);
   }
 

@@ -11,6 +11,7 @@ import dev.shipgate.events.FaultAction;
 import dev.shipgate.events.FaultEvent;
 import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.PhaseVerdict;
 import dev.shipgate.results.Verdict;
@@ -58,6 +59,12 @@ class ArtifactSinkTest {
 
   @BeforeEach
   void setUp() {
+    sink = newSink(Duration.ZERO);
+  }
+
+  private ArtifactSink newSink(Duration rewriteInterval) {
+    next.clear();
+    pending.clear();
     consumer = new MockConsumer<>("earliest");
     producer = new MockProducer<>(true, null, Topics.DEAD_LETTERS.keySerde().serializer(),
         Topics.DEAD_LETTERS.valueSerde(registry).serializer());
@@ -72,8 +79,41 @@ class ArtifactSinkTest {
     }
     consumer.updateBeginningOffsets(zero);
     consumer.updateEndOffsets(zero);
-    sink = new ArtifactSink(consumer, producer, registry,
-        new RunArtifactsWriter(tmp.resolve("runs")));
+    return new ArtifactSink(consumer, producer, registry,
+        new RunArtifactsWriter(tmp.resolve("runs")), rewriteInterval);
+  }
+
+  @Test
+  void shouldRewriteARunChangingOnEveryBatchAtMostOncePerInterval() throws Exception {
+    sink.close();
+    sink = newSink(Duration.ofMillis(1500));
+    RunRecords r24 = Fixtures.r24();
+    add(Topics.CAMPAIGN_VERDICTS, R24, r24.verdict());
+    deliver();
+    sink.runUntil(v -> false, Duration.ofMillis(400));
+    assertEquals(1, sink.runWrites(), "written at once when it first changes");
+    // 50 batches, each changing the run (one more cycle), within well under the interval
+    for (CycleConvergence c : r24.cycles().subList(0, 50)) {
+      add(Topics.CYCLE_CONVERGENCE, R24 + "/" + c.getFault() + "/" + c.getCycle(), c);
+      deliver();
+      sink.runUntil(v -> false, Duration.ofMillis(5));
+    }
+    assertEquals(1, sink.runWrites(), "changes gathered while the interval runs");
+    java.util.Set<TopicPartition> cyclePartitions = new java.util.HashSet<>();
+    for (int p = 0; p < Topics.PARTITIONS; p++) {
+      cyclePartitions.add(new TopicPartition(Topics.CYCLE_CONVERGENCE.name(), p));
+    }
+    assertTrue(consumer.committed(cyclePartitions).values().stream()
+        .allMatch(o -> o == null), "nothing committed that is not on disk");
+    sink.runUntil(v -> false, Duration.ofMillis(2500));
+    assertEquals(2, sink.runWrites(), "then written once with all of them");
+    assertTrue(consumer.committed(cyclePartitions).values().stream()
+        .anyMatch(o -> o != null && o.offset() > 0), "committed once written");
+    long lines = Files.readString(tmp.resolve("runs").resolve(R24)
+        .resolve("shipgate-cycles-partition_minority.jsonl")).lines().count()
+        + Files.readString(tmp.resolve("runs").resolve(R24)
+            .resolve("shipgate-cycles-kill_primary_mid_write.jsonl")).lines().count();
+    assertEquals(50, lines);
   }
 
   @Test

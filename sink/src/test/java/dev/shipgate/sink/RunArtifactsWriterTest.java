@@ -106,11 +106,84 @@ class RunArtifactsWriterTest {
     assertEquals(0.18915, partition.get("wilson_lower").asDouble(), 1e-9);
     assertEquals("FAIL", partition.get("verdict").asText());
     assertEquals(4, partition.get("lost_writes").asLong());
-    JsonNode cycle1 = partition.get("per_cycle").get(0);
+    assertEquals("[\"1/c1-w21\",\"1/c1-w22\",\"2/c2-w21\",\"2/c2-w22\"]",
+        partition.get("lost_ids_sample").toString());
+    assertEquals("shipgate-cycles-partition_minority.jsonl",
+        partition.get("per_cycle_file").asText());
+    List<String> lines = read(R24, "shipgate-cycles-partition_minority.jsonl").lines().toList();
+    assertEquals(50, lines.size());
+    JsonNode cycle1 = SeedJson.parse(lines.get(0));
     assertEquals(1, cycle1.get("cycle").asInt());
     assertEquals("[\"c1-w21\",\"c1-w22\"]", cycle1.get("lost_ids").get("b").toString());
     assertEquals("[\"c1-w21\"]", cycle1.get("lost_ids").get("c").toString());
-    assertEquals(50, partition.get("per_cycle").size());
+  }
+
+  @Test
+  void shouldKeepThePageAndTheVerdictFileBoundedForAMillionWrites() throws IOException {
+    String id = "big-1";
+    List<CycleConvergence> cycles = new ArrayList<>();
+    List<FaultEvent> events = new ArrayList<>();
+    for (String fault : List.of("kill_primary_mid_write", "partition_minority")) {
+      for (int c = 1; c <= 5000; c++) {
+        // every 10th cycle of the partition class lost 3 acknowledged writes on one peer
+        boolean lossy = fault.equals("partition_minority") && c % 10 == 0;
+        Map<String, List<String>> lost = lossy
+            ? Map.of("c", List.of("c" + c + "-w1", "c" + c + "-w2", "c" + c + "-w3")) : Map.of();
+        cycles.add(Fixtures.cycle(id, fault, c, 100, 0, 0,
+            List.of("100", "100", lossy ? "97" : "100"), lossy ? 97 : 100, lost));
+        events.add(Fixtures.fault(id, 4, fault, c, FaultAction.INJECTED,
+            "iptables -S: -A OUTPUT -d 127.0.0.12/32 -m owner --uid-owner 1001 -j DROP", null));
+        events.add(Fixtures.fault(id, 4, fault, c, FaultAction.HEALED, "no rule listed", null));
+      }
+    }
+    // sum min peer = 4500 x 100 + 500 x 97 of sum ok 500000: 0.997, 1500 lost
+    List<String> reasons = List.of();
+    CampaignVerdict campaign = Fixtures.verdict(id, Verdict.PASS, CampaignState.FINISHED, null,
+        "2026-04-20T17:48:31Z", List.of(Fixtures.summary(4, null, Verdict.PASS, reasons)),
+        reasons, "{\"overall_pass\": true}", Fixtures.R24_DONE);
+    RunRecords records = new RunRecords(id, campaign,
+        List.of(Fixtures.phase(id, 4, null, Verdict.PASS, reasons, null)),
+        List.of(Fixtures.bound(id, "partition_minority", BoundSource.MEASURED, 5000, 500_000L,
+                498_500L, "0.997", 997, 0.9968, 1500, Verdict.PASS, null),
+            Fixtures.bound(id, "kill_primary_mid_write", BoundSource.MEASURED, 5000, 500_000L,
+                500_000L, "1", 1000, 0.99999, 0, Verdict.PASS, null)),
+        cycles, events);
+    new RunArtifactsWriter(runs()).write(records);
+
+    long page = Files.size(runs().resolve(id).resolve("index.html"));
+    long verdict = Files.size(runs().resolve(id).resolve("shipgate-verdict.json"));
+    System.out.println("10^6 writes: index.html " + page + " bytes, shipgate-verdict.json "
+        + verdict + " bytes");
+    assertTrue(page < 1_000_000, "index.html under 1 MB: " + page);
+    assertTrue(verdict < 200_000, "shipgate-verdict.json under 200 kB: " + verdict);
+    // the detail lives in the JSONL files: every cycle, every event
+    assertEquals(5000, read(id, "shipgate-cycles-partition_minority.jsonl").lines().count());
+    assertEquals(10000, read(id, "shipgate-faults-partition_minority.jsonl").lines().count());
+    assertEquals(5000, read(id, "phase4-partition_minority.jsonl").lines().count());
+    String html = read(id, "index.html").replace("&#x2F;", "/").replace("&#x3D;", "=")
+        .replace("&#47;", "/").replace("&#61;", "=");
+    assertTrue(html.contains("5000 cycles: the 100 with the lowest min peer / ok are listed;"
+        + " every cycle is in shipgate-cycles-partition_minority.jsonl."),
+        () -> "cycle note in " + html.substring(html.indexOf("Per-cycle numbers"),
+            html.indexOf("Per-cycle numbers") + 400));
+    assertTrue(html.contains("500 cycles lost acknowledged writes; the first 50 rows are listed"),
+        "lost note");
+    assertTrue(html.contains("All 10000 fault events"), "event count");
+    assertTrue(html.contains("cycles 1-21, lowest cycle 10: min peer 97 / ok 100 = 0.970"),
+        "a bar covers a run of cycles and shows its worst");
+    JsonNode v = SeedJson.parse(read(id, "shipgate-verdict.json"));
+    JsonNode partition = null;
+    for (JsonNode f : v.get("faults")) {
+      if (f.get("fault").asText().equals("partition_minority")) {
+        partition = f;
+      }
+    }
+    assertEquals(100, partition.get("lost_ids_sample").size());
+    assertEquals("10/c10-w1", partition.get("lost_ids_sample").get(0).asText());
+    assertEquals(100, partition.get("fault_events").size());
+    assertEquals(10000, partition.get("fault_events_total").asInt());
+    assertEquals("shipgate-faults-partition_minority.jsonl",
+        partition.get("fault_events_file").asText());
   }
 
   @Test
