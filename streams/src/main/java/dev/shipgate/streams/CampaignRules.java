@@ -44,11 +44,16 @@ final class CampaignRules {
    *
    * @param judged events judged so far, announced: events the end event announced (0 when none)
    */
+  /** The state of a campaign not judged yet: FINISHING once it ended, else RUNNING. */
+  static CampaignState pendingState(CampaignEvent started, CampaignEvent end) {
+    return end != null ? CampaignState.FINISHING
+        : started != null ? CampaignState.RUNNING : CampaignState.UNKNOWN;
+  }
+
   static CampaignVerdict pending(String campaign, CampaignEvent started, CampaignEvent end,
       long judged, long announced, Instant time) {
     CampaignConfig config = started == null ? null : started.getConfig();
-    CampaignState state = end != null ? CampaignState.FINISHING
-        : started != null ? CampaignState.RUNNING : CampaignState.UNKNOWN;
+    CampaignState state = pendingState(started, end);
     List<PhaseSummary> phases = new ArrayList<>();
     if (config != null) {
       for (int phase : config.getPhasesEnabled()) {

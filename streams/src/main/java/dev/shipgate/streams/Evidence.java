@@ -423,6 +423,10 @@ final class Evidence {
     }
     Instant time = Instant.ofEpochMilli(book.getMaxEventTime());
     if (!complete) {
+      // a pending verdict is emitted when its state changes; most events change nothing
+      if (CampaignRules.pendingState(book.getStarted(), end) == book.getLastState()) {
+        return;
+      }
       CampaignVerdict pending = CampaignRules.pending(campaign, book.getStarted(), end, judged,
           announced, time);
       if (pending.getState() != book.getLastState()) {

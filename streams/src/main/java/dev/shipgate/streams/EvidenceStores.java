@@ -24,7 +24,8 @@ import org.apache.kafka.streams.state.Stores;
  *       tally);
  *   <li>{@value #CYCLES}: campaign/fault/cycle → {@link CycleBook};
  *   <li>{@value #WRITES}: campaign/fault/cycle/write id (phase 2: campaign/p2/write id) → the
- *       write's outcome, one byte; a cycle's entries are deleted when it is judged;
+ *       write's outcome, one byte; a cycle's entries are deleted when it is judged, so it holds
+ *       only the open cycles' writes: an in-memory store (changelogged like the others);
  *   <li>{@value #FAULTS}: campaign/fault → {@link FaultBook} (the class aggregate);
  *   <li>{@value #CHECKS}: campaign/slot → the check result of phases 1-3 and phase 4 extras;
  *   <li>{@value #EMITTED}: output key → hash of the record last emitted under it, so an output is
@@ -55,7 +56,10 @@ public final class EvidenceStores {
     List<StoreBuilder<?>> stores = List.of(
         store(BOOKS, StateSerde.<CampaignBook>of(CampaignBook.getClassSchema())),
         store(CYCLES, StateSerde.<CycleBook>of(CycleBook.getClassSchema())),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WRITES), Serdes.String(),
+        // in memory (changelogged): a closed cycle's entries are deleted at once, so its prefix
+        // scan never walks the tombstones RocksDB keeps until compaction (measured: the scans
+        // past deleted cycles' keys took most of the stream thread's time)
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WRITES), Serdes.String(),
             Serdes.ByteArray()).withCachingEnabled(),
         store(FAULTS, StateSerde.<FaultBook>of(FaultBook.getClassSchema())),
         store(CHECKS, StateSerde.<CheckResult>of(CheckResult.getClassSchema())),
