@@ -50,13 +50,37 @@ import picocli.CommandLine.Parameters;
     description = {"Benchmarks of the driver against the local etcd cluster (shipgate cluster up)"
         + " and the local stack, with ratios against a reference measured in the same run:",
         "writes: writes/s the driver's write path sustains with event publishing on vs off.",
-        "settle: wall time of the same cycles with the adaptive settle vs a fixed 3 s settle."})
+        "settle: wall time of the same cycles with the adaptive settle vs a fixed 3 s settle.",
+        "streams (no cluster needed; a broker of its own on 127.0.0.1:27092): a synthetic"
+            + " phase 4 campaign of --events events judged by a fresh `shipgate streams` process"
+            + " vs the broker's ConsumerPerformance on the same records; RSS, state and"
+            + " changelog bytes; latency on the idle instance. --runs runs, min/median/max."})
 public final class BenchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "WHAT", description = "writes or settle")
+  @Parameters(index = "0", paramLabel = "WHAT", description = "writes, settle or streams")
   What what;
 
-  enum What { writes, settle }
+  enum What { writes, settle, streams }
+
+  @Option(names = "--events", defaultValue = "1000000",
+      description = "streams: events of the campaign (default: ${DEFAULT-VALUE})")
+  long events;
+
+  @Option(names = "--runs", defaultValue = "3",
+      description = "streams: runs, each on a fresh broker (default: ${DEFAULT-VALUE})")
+  int runs;
+
+  @Option(names = "--heap", defaultValue = "512m",
+      description = "streams: -Xmx of the Streams process (default: ${DEFAULT-VALUE})")
+  String heap;
+
+  @Option(names = "--threads", defaultValue = "1",
+      description = "streams: num.stream.threads (default: ${DEFAULT-VALUE})")
+  int threads;
+
+  @Option(names = "--latency-samples", defaultValue = "40",
+      description = "streams: small campaigns timed on the idle instance (default: ${DEFAULT-VALUE})")
+  int latencySamples;
 
   @Option(names = "--seconds", defaultValue = "8", description = "writes: seconds per round (default: ${DEFAULT-VALUE})")
   int seconds;
@@ -69,6 +93,9 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (what == What.streams) {
+      return StreamsBenchReport.run(events, runs, heap, threads, latencySamples);
+    }
     Path dir = Home.dir().resolve(".shipgate").resolve("cluster");
     LocalCluster cluster = LocalCluster.attach(dir).filter(c -> c.target() == Target.ETCD)
         .orElseThrow(() -> new ShipgateException("no local etcd cluster under " + dir

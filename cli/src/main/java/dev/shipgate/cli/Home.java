@@ -3,10 +3,10 @@ package dev.shipgate.cli;
 import java.nio.file.Path;
 
 /** Where shipgate is installed: -Dshipgate.home, $SHIPGATE_HOME, else the working directory. */
-final class Home {
+public final class Home {
   private Home() {}
 
-  static Path dir() {
+  public static Path dir() {
     String p = System.getProperty("shipgate.home");
     if (p == null || p.isBlank()) {
       p = System.getenv("SHIPGATE_HOME");

@@ -34,6 +34,11 @@ public final class StreamsCommand implements Callable<Integer> {
       description = "replication factor of internal topics (default: ${DEFAULT-VALUE}; use 3 on a real cluster)")
   int replicationFactor;
 
+  @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+      description = "num.stream.threads: stream threads of this instance (default:"
+          + " ${DEFAULT-VALUE}; tasks are per input partition, so at most 3 per instance are busy)")
+  int threads;
+
   @Option(names = "--output-prefix", paramLabel = "PREFIX", defaultValue = "",
       description = "prefix of the output topics (default: none, the live outputs); the prefixed"
           + " output topics are created first, so a second application can judge the same inputs"
@@ -67,6 +72,11 @@ public final class StreamsCommand implements Callable<Integer> {
     if (server != null) {
       props.put("application.server", server.host() + ":" + server.port());
     }
+    if (threads < 1 || threads > 64) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--threads: expected 1 to 64, got " + threads);
+    }
+    props.put("num.stream.threads", String.valueOf(threads));
     try (SchemaRegistry registry = connection.registry();
         ShipgateStreams streams = new ShipgateStreams(props, registry, outputPrefix);
         QueryServer queries = server == null ? null : QueryEndpoint.serve(streams, server)) {

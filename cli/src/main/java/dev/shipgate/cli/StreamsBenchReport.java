@@ -1,0 +1,73 @@
+package dev.shipgate.cli;
+
+import dev.shipgate.cli.bench.StreamsBench;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/** Runs {@link StreamsBench} several times and prints each figure's min/median/max and ratio. */
+final class StreamsBenchReport {
+  private StreamsBenchReport() {}
+
+  static int run(long events, int runs, String heap, int threads, int samples) throws Exception {
+    if (events < 1000 || runs < 1 || samples < 1) {
+      throw new ShipgateException("bench streams: expected --events >= 1000, --runs >= 1 and"
+          + " --latency-samples >= 1");
+    }
+    List<StreamsBench.Result> results = new ArrayList<>();
+    for (int r = 1; r <= runs; r++) {
+      System.out.printf(Locale.ROOT, "run %d/%d: %d events, Streams -Xmx%s, %d thread(s)%n", r,
+          runs, events, heap, threads);
+      results.add(new StreamsBench(events, heap, threads, samples,
+          Home.dir().resolve(".shipgate").resolve("bench-streams")).run());
+    }
+    StreamsBench.Result first = results.get(0);
+    System.out.printf(Locale.ROOT, "%nstreams benchmark: %d events (%.1f MB of input), %d run(s),"
+        + " min / median / max%n", first.events(), first.inputBytes() / 1e6, runs);
+    String row = "%-44s %12s %12s %12s%n";
+    System.out.printf(Locale.ROOT, row, "", "min", "median", "max");
+    line(results, row, "streams events/s (RUNNING to lag 0)", StreamsBench.Result::streamsPerSec);
+    line(results, row, "ConsumerPerformance records/s", StreamsBench.Result::rawPerSec);
+    line(results, row, "ConsumerPerformance fetch-only records/s",
+        StreamsBench.Result::rawFetchPerSec);
+    line(results, row, "ratio streams / ConsumerPerformance",
+        r -> r.streamsPerSec() / r.rawPerSec());
+    line(results, row, "start to RUNNING ms", r -> r.startToRunningMs());
+    line(results, row, "peak RSS MB", r -> r.peakRssKb() / 1024.0);
+    line(results, row, "state dir MB at the end", r -> r.stateBytes() / 1e6);
+    line(results, row, "changelog MB", r -> r.changelogBytes() / 1e6);
+    line(results, row, "ratio changelog / input", r -> (double) r.changelogBytes()
+        / r.inputBytes());
+    line(results, row, "last cycle event to fault bound p50 ms", r -> pct(r.boundLatencyMs(), 50));
+    line(results, row, "last cycle event to fault bound p99 ms", r -> pct(r.boundLatencyMs(), 99));
+    line(results, row, "FINISHED to final verdict p50 ms", r -> pct(r.verdictLatencyMs(), 50));
+    line(results, row, "FINISHED to final verdict p99 ms", r -> pct(r.verdictLatencyMs(), 99));
+    line(results, row, "publish events/s (KafkaEventPublisher)",
+        StreamsBench.Result::publishPerSec);
+    System.out.println("verdicts of the big campaign: " + results.stream()
+        .map(r -> r.verdict().name()).toList());
+    return ExitCodes.OK;
+  }
+
+  private static void line(List<StreamsBench.Result> results, String row, String label,
+      ToDoubleFunction<StreamsBench.Result> f) {
+    List<Double> v = new ArrayList<>(results.stream().mapToDouble(f).boxed().toList());
+    Collections.sort(v);
+    System.out.printf(Locale.ROOT, row, label, fmt(v.get(0)), fmt(v.get(v.size() / 2)),
+        fmt(v.get(v.size() - 1)));
+  }
+
+  private static String fmt(double d) {
+    return d >= 100 ? String.format(Locale.ROOT, "%.0f", d)
+        : String.format(Locale.ROOT, "%.3f", d);
+  }
+
+  static double pct(List<Long> samples, int p) {
+    List<Long> s = new ArrayList<>(samples);
+    Collections.sort(s);
+    int i = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+    return s.get(Math.max(0, Math.min(s.size() - 1, i)));
+  }
+}

@@ -1,0 +1,432 @@
+package dev.shipgate.cli.bench;
+
+import dev.shipgate.cli.Home;
+import dev.shipgate.cli.ShipgateException;
+import dev.shipgate.cli.stack.LocalStack;
+import dev.shipgate.producer.publish.KafkaEventPublisher;
+import dev.shipgate.results.CampaignState;
+import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.Verdict;
+import dev.shipgate.schemas.Topic;
+import dev.shipgate.schemas.Topics;
+import dev.shipgate.schemas.registry.RestSchemaRegistry;
+import dev.shipgate.schemas.registry.SchemaRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * {@code shipgate bench streams}: one run of the Streams benchmark on a broker of its own. A
+ * synthetic phase 4 campaign of N events is published; the broker's own
+ * {@code ConsumerPerformance} reads the same records (the reference); then a fresh
+ * {@code shipgate streams} process (exactly once) judges the backlog to lag 0. Then, on the idle
+ * instance, small campaigns measure the latency from a cycle's last event to its fault bound and
+ * from the end event to the final campaign verdict.
+ */
+public final class StreamsBench {
+  static final int KAFKA_PORT = 27092;
+  static final int CONTROLLER_PORT = 27093;
+  static final int REGISTRY_PORT = 27081;
+  static final String INPUTS = "shipgate\\.(campaigns|writes|faults|observations|checks)";
+
+  /** One run's figures. */
+  public record Result(long events, long inputBytes, double publishPerSec, double rawPerSec,
+      double rawFetchPerSec, long startToRunningMs, long runningToCaughtUpMs,
+      double streamsPerSec, long peakRssKb, long stateBytes, long changelogBytes,
+      List<Long> boundLatencyMs, List<Long> verdictLatencyMs, Verdict verdict) {}
+
+  private final long events;
+  private final String heap;
+  private final int threads;
+  private final int latencySamples;
+  private final Path work;
+
+  public StreamsBench(long events, String heap, int threads, int latencySamples, Path work) {
+    this.events = events;
+    this.heap = heap;
+    this.threads = threads;
+    this.latencySamples = latencySamples;
+    this.work = work;
+  }
+
+  public Result run() throws Exception {
+    deleteRecursively(work);
+    Files.createDirectories(work);
+    try (LocalStack.Running stack = LocalStack.startForTests(work.resolve("stack"), KAFKA_PORT,
+        CONTROLLER_PORT, REGISTRY_PORT);
+        SchemaRegistry registry = new RestSchemaRegistry(stack.registryUrl())) {
+      String bootstrap = stack.bootstrapServers();
+      SyntheticCampaign big = SyntheticCampaign.ofEvents("bench-big", events, 100);
+      long t0 = System.nanoTime();
+      try (KafkaEventPublisher out = KafkaEventPublisher.create(bootstrap, registry)) {
+        big.start(out);
+        big.cycles(out);
+        big.finish(out);
+        out.flush();
+      }
+      double publishSecs = (System.nanoTime() - t0) / 1e9;
+      long n = big.events();
+      System.out.printf(Locale.ROOT, "  published %d events (%d cycles x 2 classes x 100 writes)"
+          + " in %.1f s: %.0f events/s%n", n, big.cyclesPerFault(), publishSecs, n / publishSecs);
+      long inputBytes;
+      try (Admin admin = Admin.create(props(bootstrap))) {
+        inputBytes = logBytes(admin, t -> t.matches(INPUTS));
+      }
+
+      double[] raw = consumerPerformance(bootstrap, n);
+      System.out.printf(Locale.ROOT, "  ConsumerPerformance: %.0f records/s (fetch only %.0f)%n",
+          raw[0], raw[1]);
+
+      Path state = work.resolve("streams-state");
+      List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + heap));
+      String extra = System.getenv("SHIPGATE_BENCH_STREAMS_OPTS");
+      if (extra != null && !extra.isBlank()) {
+        cmd.addAll(List.of(extra.trim().split("\\s+")));
+      }
+      cmd.addAll(List.of(
+          "-Dlog4j2.configurationFile=" + Home.dir().resolve(
+              "cli/target/classes/log4j2-cli.properties"),
+          "-cp", Home.dir().resolve("cli/target/classes") + ":" + Files.readString(
+              Home.dir().resolve("cli/target/runtime.classpath")).strip(),
+          "dev.shipgate.cli.Main", "streams", "--bootstrap-servers", bootstrap,
+          "--schema-registry-url", stack.registryUrl(), "--application-id", "bench-streams",
+          "--state-dir", state.toString(), "--http", "off"));
+      if (threads > 1) {
+        cmd.add("--threads");
+        cmd.add(String.valueOf(threads));
+      }
+      Process streams = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+      try {
+        long spawned = System.nanoTime();
+        AtomicLong peak = new AtomicLong();
+        Thread rss = new Thread(() -> sampleRss(streams, peak), "bench-rss");
+        rss.setDaemon(true);
+        rss.start();
+        long running = awaitLine(streams, "streams running as", Duration.ofSeconds(120));
+        long startMs = (running - spawned) / 1_000_000;
+        long caught = awaitLagZero(bootstrap, "bench-streams", Duration.ofMinutes(30), streams);
+        long catchMs = (caught - running) / 1_000_000;
+        double rate = n / ((caught - running) / 1e9);
+        System.out.printf(Locale.ROOT, "  streams: RUNNING %d ms after start, lag 0 %d ms later:"
+            + " %.0f events/s%n", startMs, catchMs, rate);
+        Verdict verdict = finalVerdict(bootstrap, registry, big.campaignId());
+        List<Long> bounds = new ArrayList<>();
+        List<Long> verdicts = new ArrayList<>();
+        latency(bootstrap, registry, bounds, verdicts);
+        long stateBytes = du(state);
+        long changelog;
+        try (Admin admin = Admin.create(props(bootstrap))) {
+          changelog = logBytes(admin, t -> t.startsWith("bench-streams-")
+              && t.endsWith("-changelog"));
+        }
+        long hwm = Math.max(peak.get(), vmHwm(streams.pid()));
+        return new Result(n, inputBytes, n / publishSecs, raw[0], raw[1], startMs, catchMs, rate,
+            hwm, stateBytes, changelog, bounds, verdicts, verdict);
+      } finally {
+        streams.destroy();
+        if (!streams.waitFor(30, TimeUnit.SECONDS)) {
+          streams.destroyForcibly();
+        }
+      }
+    } finally {
+      deleteRecursively(work);
+    }
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private static Properties props(String bootstrap) {
+    Properties p = new Properties();
+    p.put("bootstrap.servers", bootstrap);
+    return p;
+  }
+
+  /** records/s over everything, and over fetching only (without the group join). */
+  private static double[] consumerPerformance(String bootstrap, long n) throws Exception {
+    Path cp = Home.dir().resolve("broker/target/broker.classpath");
+    Process p = new ProcessBuilder(java(), "-Xmx512m", "-cp", Files.readString(cp).strip(),
+        "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,
+        "--include", INPUTS, "--messages", String.valueOf(n), "--timeout", "60000",
+        "--command-property", "isolation.level=read_committed",
+        "--command-property", "auto.offset.reset=earliest", "--hide-header")
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new ShipgateException("ConsumerPerformance failed: " + out.strip());
+    }
+    // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,
+    // rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+    String line = out.lines().filter(l -> l.chars().filter(c -> c == ',').count() >= 9)
+        .reduce((a, b) -> b).orElseThrow(() -> new ShipgateException(
+            "no result line from ConsumerPerformance: " + out.strip()));
+    String[] f = line.split(",");
+    long consumed = Long.parseLong(f[4].trim());
+    if (consumed < n) {
+      throw new ShipgateException("ConsumerPerformance read " + consumed + " of " + n);
+    }
+    return new double[] {Double.parseDouble(f[5].trim()), Double.parseDouble(f[9].trim())};
+  }
+
+  private static long awaitLine(Process p, String marker, Duration timeout) throws Exception {
+    BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
+        StandardCharsets.UTF_8));
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String line;
+    StringBuilder seen = new StringBuilder();
+    while ((line = in.readLine()) != null) {
+      if (line.contains(marker)) {
+        long at = System.nanoTime();
+        Thread drain = new Thread(() -> {
+          try {
+            while (in.readLine() != null) {
+              // keep the pipe from filling
+            }
+          } catch (IOException e) {
+            // the process ended
+          }
+        }, "bench-drain");
+        drain.setDaemon(true);
+        drain.start();
+        return at;
+      }
+      seen.append(line).append('\n');
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+    }
+    throw new ShipgateException("streams did not start: " + seen);
+  }
+
+  /** When the application's committed offsets reach the input topics' end. */
+  private static long awaitLagZero(String bootstrap, String group, Duration timeout,
+      Process streams) throws Exception {
+    try (Admin admin = Admin.create(props(bootstrap))) {
+      Set<String> inputs = admin.listTopics().names().get().stream()
+          .filter(t -> t.matches(INPUTS)).collect(Collectors.toSet());
+      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+      admin.describeTopics(inputs).allTopicNames().get().forEach((t, d) ->
+          d.partitions().forEach(p -> latest.put(new TopicPartition(t, p.partition()),
+              OffsetSpec.latest())));
+      Map<TopicPartition, Long> end = new HashMap<>();
+      admin.listOffsets(latest).all().get().forEach((tp, r) -> end.put(tp, r.offset()));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (!streams.isAlive()) {
+          throw new ShipgateException("streams exited with " + streams.exitValue());
+        }
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+            .partitionsToOffsetAndMetadata().get();
+        boolean done = end.entrySet().stream().allMatch(e -> e.getValue() == 0
+            || committed.get(e.getKey()) != null
+            && committed.get(e.getKey()).offset() >= e.getValue());
+        if (done) {
+          return System.nanoTime();
+        }
+        Thread.sleep(50);
+      }
+      throw new ShipgateException("streams did not catch up within " + timeout);
+    }
+  }
+
+  private static Verdict finalVerdict(String bootstrap, SchemaRegistry registry, String id)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    try (Reader r = new Reader(bootstrap, registry, true)) {
+      while (System.nanoTime() < deadline) {
+        for (SpecificRecord v : r.poll()) {
+          if (v instanceof CampaignVerdict cv && cv.getCampaignId().equals(id)
+              && cv.getState() == CampaignState.FINISHED) {
+            return cv.getVerdict();
+          }
+        }
+      }
+    }
+    throw new ShipgateException("no final verdict for " + id);
+  }
+
+  /** Small campaigns on the idle instance: cycle's last event → bound; FINISHED → verdict. */
+  private void latency(String bootstrap, SchemaRegistry registry, List<Long> bounds,
+      List<Long> verdicts) throws Exception {
+    try (Reader r = new Reader(bootstrap, registry, false);
+        KafkaEventPublisher out = KafkaEventPublisher.create(bootstrap, registry)) {
+      for (int i = 0; i < latencySamples; i++) {
+        SyntheticCampaign small = SyntheticCampaign.of("bench-latency-" + i, 1, 10);
+        small.start(out);
+        out.flush();
+        small.cycle(out, SyntheticCampaign.FAULTS.get(0), 1);
+        out.flush();
+        long sent = System.nanoTime();
+        bounds.add(await(r, v -> v instanceof FaultBound b
+            && b.getCampaignId().equals(small.campaignId()) && b.getCycles() == 1, sent));
+        small.cycle(out, SyntheticCampaign.FAULTS.get(1), 1);
+        small.finish(out);
+        out.flush();
+        sent = System.nanoTime();
+        verdicts.add(await(r, v -> v instanceof CampaignVerdict c
+            && c.getCampaignId().equals(small.campaignId())
+            && c.getState() == CampaignState.FINISHED, sent));
+      }
+    }
+  }
+
+  private static long await(Reader r, java.util.function.Predicate<SpecificRecord> match,
+      long since) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (System.nanoTime() < deadline) {
+      for (SpecificRecord v : r.poll()) {
+        if (match.test(v)) {
+          return (System.nanoTime() - since) / 1_000_000;
+        }
+      }
+    }
+    throw new ShipgateException("no output within 30 s");
+  }
+
+  /** Reads the fault bounds and campaign verdicts as Streams commits them. */
+  private static final class Reader implements AutoCloseable {
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, org.apache.kafka.common.serialization.Deserializer<
+        ? extends SpecificRecord>> values = new HashMap<>();
+
+    Reader(String bootstrap, SchemaRegistry registry, boolean fromStart) {
+      Properties p = props(bootstrap);
+      p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
+      consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+      List<TopicPartition> parts = new ArrayList<>();
+      for (Topic<String, ? extends SpecificRecord> t : List.of(Topics.FAULT_BOUNDS,
+          Topics.CAMPAIGN_VERDICTS)) {
+        values.put(t.name(), t.valueSerde(registry).deserializer());
+        consumer.partitionsFor(t.name()).forEach(i -> parts.add(
+            new TopicPartition(t.name(), i.partition())));
+      }
+      consumer.assign(parts);
+      if (fromStart) {
+        consumer.seekToBeginning(parts);
+      } else {
+        consumer.seekToEnd(parts);
+        parts.forEach(consumer::position);
+      }
+    }
+
+    List<SpecificRecord> poll() {
+      List<SpecificRecord> out = new ArrayList<>();
+      for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+        if (r.value() != null) {
+          out.add(values.get(r.topic()).deserialize(r.topic(), r.value()));
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      consumer.close();
+    }
+  }
+
+  private static void sampleRss(Process p, AtomicLong peak) {
+    while (p.isAlive()) {
+      peak.accumulateAndGet(vmField(p.pid(), "VmRSS:"), Math::max);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+    }
+  }
+
+  private static long vmHwm(long pid) {
+    return vmField(pid, "VmHWM:");
+  }
+
+  private static long vmField(long pid, String field) {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+        if (l.startsWith(field)) {
+          return Long.parseLong(l.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return 0;
+    }
+    return 0;
+  }
+
+  /** Bytes on the broker's disks of the topics {@code which} accepts. */
+  private static long logBytes(Admin admin, java.util.function.Predicate<String> which)
+      throws Exception {
+    Collection<Integer> brokers = admin.describeCluster().nodes().get().stream()
+        .map(org.apache.kafka.common.Node::id).toList();
+    long total = 0;
+    for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions()
+        .get().values()) {
+      for (LogDirDescription d : dirs.values()) {
+        for (Map.Entry<TopicPartition, ReplicaInfo> e : d.replicaInfos().entrySet()) {
+          if (which.test(e.getKey().topic())) {
+            total += e.getValue().size();
+          }
+        }
+      }
+    }
+    return total;
+  }
+
+  private static long du(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).mapToLong(f -> {
+        try {
+          return Files.size(f);
+        } catch (IOException e) {
+          return 0;
+        }
+      }).sum();
+    }
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}
