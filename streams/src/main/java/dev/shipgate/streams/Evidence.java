@@ -64,6 +64,8 @@ import org.apache.kafka.streams.state.KeyValueIterator;
  */
 final class Evidence {
   private static final Thresholds DEFAULT_THRESHOLDS = Thresholds.newBuilder().build();
+  /** The manifest's entry for phase 4 writes, counted in the campaign's {@link WriteTally}. */
+  private static final String PHASE4_WRITES = "4/writes";
 
   private final ProcessorContext<String, SpecificRecord> context;
   private final EvidenceStores.Opened stores;
@@ -106,6 +108,7 @@ final class Evidence {
       book.setStarted(e);
     } else {
       book.setEnd(e);
+      markCompletable(WriteTally.ofCampaign(campaign));
     }
     stores.books().put(campaign, book);
     advance(campaign, book);
@@ -116,6 +119,10 @@ final class Evidence {
   void onWrite(WriteResult w, long timestamp) {
     ts = timestamp;
     String campaign = w.getCampaignId();
+    if (w.getPhase() == 4) {
+      onPhase4Write(campaign, w);
+      return;
+    }
     CampaignBook book = book(campaign);
     if (book.getJudged()) {
       late(campaign, w, "the campaign was judged already");
@@ -123,26 +130,7 @@ final class Evidence {
     }
     count(book, w.getPhase(), "writes");
     touch(book, w.getEventTime());
-    if (w.getPhase() == 4) {
-      String key = Keys.cycle(campaign, w.getFault(), w.getCycle());
-      CycleBook cb = cycle(key, w.getFault(), w.getCycle());
-      if (cb.getClosed()) {
-        stores.books().put(campaign, book);
-        late(campaign, w, "cycle " + w.getCycle() + " of " + w.getFault() + " was judged"
-            + " already");
-        return;
-      }
-      String writeKey = key + "/" + w.getWriteId();
-      if (stores.writes().get(writeKey) == null) {
-        cb.setSeenWrites(cb.getSeenWrites() + 1);
-      }
-      stores.writes().put(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
-      cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), w.getEventTime().toEpochMilli()));
-      stores.cycles().put(key, cb);
-      noteFault(book, w.getFault());
-      stores.books().put(campaign, book);
-      closeIfComplete(campaign, book, key, cb);
-    } else if (w.getPhase() == 2) {
+    if (w.getPhase() == 2) {
       String writeKey = campaign + "/p2/" + w.getWriteId();
       byte[] previous = stores.writes().get(writeKey);
       if (previous != null) {
@@ -150,11 +138,65 @@ final class Evidence {
       }
       tallyPhase2(book, w.getOutcome(), 1);
       stores.writes().put(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
-      stores.books().put(campaign, book);
-    } else {
-      stores.books().put(campaign, book);
     }
+    stores.books().put(campaign, book);
     advance(campaign, book);
+  }
+
+  /**
+   * A phase 4 write: its outcome, and its share of its cycle's and its campaign's
+   * {@link WriteTally}. The campaign's book is read only when the write may change something
+   * beyond the tallies: the campaign's first write (is it judged already?), a cycle's first write,
+   * a write that may complete its cycle or, once the end event is in, the campaign. A campaign
+   * with a tally is not judged: the tally is folded into the book when it is.
+   */
+  private void onPhase4Write(String campaign, WriteResult w) {
+    long time = w.getEventTime().toEpochMilli();
+    String campaignTallyKey = WriteTally.ofCampaign(campaign);
+    byte[] campaignStored = stores.writes().get(campaignTallyKey);
+    CampaignBook book = null;
+    if (campaignStored == null) {
+      book = book(campaign);
+      if (book.getJudged()) {
+        late(campaign, w, "the campaign was judged already");
+        return;
+      }
+    }
+    WriteTally all = WriteTally.decode(campaignStored);
+    if (campaignStored == null) {
+      all.completable = book.getEnd() != null;
+    }
+    all.add(time, false);
+    stores.writes().put(campaignTallyKey, all.encode());
+    String key = Keys.cycle(campaign, w.getFault(), w.getCycle());
+    String tallyKey = WriteTally.ofCycle(key);
+    byte[] stored = stores.writes().get(tallyKey);
+    WriteTally tally = WriteTally.decode(stored);
+    if (stored == null) {
+      // the cycle's first write (or one after it was judged, when its tally is gone)
+      CycleBook cb = stores.cycles().get(key);
+      if (cb != null && cb.getClosed()) {
+        late(campaign, w, "cycle " + w.getCycle() + " of " + w.getFault() + " was judged"
+            + " already");
+        return;
+      }
+      tally.completable = cb != null && (cb.getNodes() != null || cb.getTallyOk() != null);
+      book = book != null ? book : book(campaign);
+      if (noteFault(book, w.getFault())) {
+        stores.books().put(campaign, book);
+      }
+    }
+    String writeKey = key + "/" + w.getWriteId();
+    tally.add(time, stores.writes().get(writeKey) == null);
+    stores.writes().put(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
+    stores.writes().put(tallyKey, tally.encode());
+    if (tally.completable) {
+      book = book != null ? book : book(campaign);
+      closeIfComplete(campaign, book, key, cycle(key, w.getFault(), w.getCycle()));
+    }
+    if (campaignStored == null || all.completable) {
+      advance(campaign, book != null ? book : book(campaign));
+    }
   }
 
   private static void tallyPhase2(CampaignBook book, WriteOutcome o, int d) {
@@ -195,6 +237,7 @@ final class Evidence {
       cb.setExpectedWrites(o.getCycleWrites());
       cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), o.getEventTime().toEpochMilli()));
       stores.cycles().put(key, cb);
+      markCompletable(WriteTally.ofCycle(key));
       noteFault(book, o.getFault());
       stores.books().put(campaign, book);
       closeIfComplete(campaign, book, key, cb);
@@ -261,6 +304,7 @@ final class Evidence {
             cb.getTallyOk() + cb.getTallyQuorum() + cb.getTallyFail()));
         cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
         stores.cycles().put(key, cb);
+        markCompletable(WriteTally.ofCycle(key));
         closeIfComplete(campaign, book, key, cb);
       } else if ("phase4.bound".equals(check)) {
         FaultBook fb = fault(campaign, c.getFault());
@@ -328,16 +372,35 @@ final class Evidence {
     if (cb.getClosed() || cb.getNodes() == null) {
       return;
     }
-    boolean imported = cb.getTallyOk() != null && cb.getSeenWrites() == 0;
+    long distinct = WriteTally.decode(stores.writes().get(WriteTally.ofCycle(key))).distinct;
+    boolean imported = cb.getTallyOk() != null && distinct == 0;
     boolean complete = imported || (cb.getExpectedWrites() != null
-        && cb.getSeenWrites() >= cb.getExpectedWrites());
+        && distinct >= cb.getExpectedWrites());
     if (complete) {
       close(campaign, book, key, cb);
     }
   }
 
+  /**
+   * A cycle's final observation or imported tally, or the campaign's end event, is in: from now on
+   * a write may complete it.
+   */
+  private void markCompletable(String tallyKey) {
+    byte[] stored = stores.writes().get(tallyKey);
+    if (stored != null) {
+      WriteTally tally = WriteTally.decode(stored);
+      if (!tally.completable) {
+        tally.completable = true;
+        stores.writes().put(tallyKey, tally.encode());
+      }
+    }
+  }
+
   /** The cycle's convergence into its class, its per-write state dropped. */
   private void close(String campaign, CampaignBook book, String key, CycleBook cb) {
+    WriteTally tally = WriteTally.decode(stores.writes().get(WriteTally.ofCycle(key)));
+    cb.setSeenWrites(tally.distinct);
+    cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), tally.maxEventTime));
     Map<String, WriteOutcome> outcomes = new TreeMap<>(WriteIds.ORDER);
     List<String> writeKeys = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it =
@@ -374,6 +437,7 @@ final class Evidence {
     for (String k : writeKeys) {
       stores.writes().delete(k);
     }
+    stores.writes().delete(WriteTally.ofCycle(key));
     stores.faults().put(Keys.fault(campaign, cb.getFault()), fb);
     emit(key, cc);
     emitBound(campaign, book, fb);
@@ -412,21 +476,28 @@ final class Evidence {
         : manifest.values().stream().mapToLong(v -> v == null ? 0 : v).sum();
     long judged = 0;
     boolean complete = end != null && (book.getStarted() != null || manifest == null);
+    WriteTally writes = null;
     if (manifest != null) {
+      writes = WriteTally.decode(stores.writes().get(WriteTally.ofCampaign(campaign)));
       for (Map.Entry<String, Long> m : manifest.entrySet()) {
-        long seen = book.getSeen().getOrDefault(m.getKey(), 0L);
+        long seen = book.getSeen().getOrDefault(m.getKey(), 0L)
+            + (m.getKey().equals(PHASE4_WRITES) ? writes.events : 0);
         judged += Math.min(seen, m.getValue() == null ? 0 : m.getValue());
         if (m.getValue() != null && seen < m.getValue()) {
           complete = false;
         }
       }
     }
-    Instant time = Instant.ofEpochMilli(book.getMaxEventTime());
     if (!complete) {
       // a pending verdict is emitted when its state changes; most events change nothing
       if (CampaignRules.pendingState(book.getStarted(), end) == book.getLastState()) {
         return;
       }
+      if (writes == null) {
+        writes = WriteTally.decode(stores.writes().get(WriteTally.ofCampaign(campaign)));
+      }
+      Instant time = Instant.ofEpochMilli(Math.max(book.getMaxEventTime(),
+          writes.maxEventTime));
       CampaignVerdict pending = CampaignRules.pending(campaign, book.getStarted(), end, judged,
           announced, time);
       if (pending.getState() != book.getLastState()) {
@@ -438,6 +509,7 @@ final class Evidence {
       return;
     }
     closeRemaining(campaign, book);
+    foldWrites(campaign, book);
     book.setJudged(true);
     stores.books().put(campaign, book);
     CampaignVerdict verdict = judge.finalize(campaign, book, this::emit);
@@ -451,6 +523,21 @@ final class Evidence {
       it.forEachRemaining(kv -> done.add(kv.key));
     }
     done.forEach(stores.writes()::delete);
+  }
+
+  /** The campaign's phase 4 write tally into its book (seen, latest time), the tally dropped. */
+  private void foldWrites(String campaign, CampaignBook book) {
+    String key = WriteTally.ofCampaign(campaign);
+    byte[] stored = stores.writes().get(key);
+    if (stored == null) {
+      return;
+    }
+    WriteTally writes = WriteTally.decode(stored);
+    Map<String, Long> seen = new HashMap<>(book.getSeen());
+    seen.merge(PHASE4_WRITES, writes.events, Long::sum);
+    book.setSeen(seen);
+    book.setMaxEventTime(Math.max(book.getMaxEventTime(), writes.maxEventTime));
+    stores.writes().delete(key);
   }
 
   // --------------------------------------------------------------------------- books
@@ -481,12 +568,15 @@ final class Evidence {
     book.setMaxEventTime(Math.max(book.getMaxEventTime(), time.toEpochMilli()));
   }
 
-  private static void noteFault(CampaignBook book, String fault) {
+  /** Adds {@code fault} to the classes seen; true when it is new. */
+  private static boolean noteFault(CampaignBook book, String fault) {
     if (fault != null && !book.getFaultsSeen().contains(fault)) {
       List<String> seen = new ArrayList<>(book.getFaultsSeen());
       seen.add(fault);
       book.setFaultsSeen(seen);
+      return true;
     }
+    return false;
   }
 
   static CampaignConfig config(CampaignBook book) {

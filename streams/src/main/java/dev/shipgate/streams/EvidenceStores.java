@@ -24,8 +24,10 @@ import org.apache.kafka.streams.state.Stores;
  *       tally);
  *   <li>{@value #CYCLES}: campaign/fault/cycle → {@link CycleBook};
  *   <li>{@value #WRITES}: campaign/fault/cycle/write id (phase 2: campaign/p2/write id) → the
- *       write's outcome, one byte; a cycle's entries are deleted when it is judged, so it holds
- *       only the open cycles' writes: an in-memory store (changelogged like the others);
+ *       write's outcome, one byte; beside them each open cycle's and campaign's {@link WriteTally}.
+ *       A cycle's entries are deleted when it is judged, the campaign's tally when the campaign
+ *       is, so it holds only the open cycles' writes: an in-memory store (changelogged like the
+ *       others);
  *   <li>{@value #FAULTS}: campaign/fault → {@link FaultBook} (the class aggregate);
  *   <li>{@value #CHECKS}: campaign/slot → the check result of phases 1-3 and phase 4 extras;
  *   <li>{@value #EMITTED}: output key → hash of the record last emitted under it, so an output is

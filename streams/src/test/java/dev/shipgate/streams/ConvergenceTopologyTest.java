@@ -246,6 +246,39 @@ class ConvergenceTopologyTest {
   }
 
   @Test
+  void shouldJudgeACycleOnItsLastWriteWhenItsObservationCameFirstAndKeepNoWriteStateAfterward()
+      throws Exception {
+    try (Harness h = startedHarness()) {
+      List<String> ids = List.of("c1-w1", "c1-w2", "c1-w3");
+      h.send(observation(C, PM, 1, 3, List.of(ids, ids, ids), "3", "3", "3"));
+      h.send(write(C, PM, 1, 1, WriteOutcome.OK));
+      h.send(write(C, PM, 1, 2, WriteOutcome.OK));
+      assertTrue(h.cycles().isEmpty(), "2 of the 3 announced writes: not judged yet");
+      h.send(write(C, PM, 1, 3, WriteOutcome.OK));
+      assertEquals(3, h.cycles().get(C + "/" + PM + "/1").getOk(), "judged on its last write");
+      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> writes =
+          h.driver.getKeyValueStore(EvidenceStores.WRITES);
+      assertEquals(List.of(C + "#writes"), keys(writes),
+          "the judged cycle's outcomes and tally are gone; the campaign's tally stays until the"
+              + " campaign is judged");
+      h.finish(C);
+      assertEquals(CampaignState.FINISHED, h.campaigns().get(C).getState());
+      assertEquals(Verdict.INCONCLUSIVE, h.campaigns().get(C).getVerdict(),
+          "3 clean writes: the seed's bound passes, the Wilson bound is too low to say");
+      assertEquals(List.of(), keys(writes), "nothing of the writes is kept once judged");
+    }
+  }
+
+  private static List<String> keys(
+      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store) {
+    List<String> keys = new java.util.ArrayList<>();
+    try (var it = store.all()) {
+      it.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    return keys;
+  }
+
+  @Test
   void shouldNotCountARepeatedWriteEventTwice() throws Exception {
     try (Harness h = startedHarness()) {
       h.send(write(C, PM, 1, 1, WriteOutcome.OK));
