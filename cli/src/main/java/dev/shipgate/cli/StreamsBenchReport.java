@@ -46,6 +46,26 @@ final class StreamsBenchReport {
     line(results, row, "FINISHED to final verdict p99 ms", r -> pct(r.verdictLatencyMs(), 99));
     line(results, row, "publish events/s (KafkaEventPublisher)",
         StreamsBench.Result::publishPerSec);
+    StreamsBench.Queries q = first.queries();
+    System.out.printf(Locale.ROOT, "%nqueries for the big campaign, the broker holding %d"
+        + " campaigns:%n", q.campaigns());
+    System.out.printf(Locale.ROOT, row, "", "min", "median", "max");
+    line(results, row, "HTTP GET /campaigns/{id} p50 ms (warm)",
+        r -> pct(r.queries().httpMicros(), 50) / 1000.0);
+    line(results, row, "HTTP GET /campaigns/{id} p99 ms (warm)",
+        r -> pct(r.queries().httpMicros(), 99) / 1000.0);
+    line(results, row, "shipgate verdict via HTTP: wall ms (new JVM)",
+        r -> pct(r.queries().cliHttpWallMs(), 50));
+    line(results, row, "  of which the HTTP lookup ms",
+        r -> pct(r.queries().cliHttpLookupMs(), 50));
+    line(results, row, "shipgate verdict from topics: wall ms",
+        r -> pct(r.queries().cliTopicsWallMs(), 50));
+    line(results, row, "  of which the topic read ms",
+        r -> pct(r.queries().cliTopicsLookupMs(), 50));
+    line(results, row, "topic read in a warm JVM ms",
+        r -> pct(r.queries().warmTopicsMs(), 50));
+    System.out.println("(the shipgate verdict rows are medians of " + StreamsBench.CLI_SAMPLES
+        + " processes per run; HTTP of " + StreamsBench.HTTP_SAMPLES + " requests)");
     System.out.println("verdicts of the big campaign: " + results.stream()
         .map(r -> r.verdict().name()).toList());
     return ExitCodes.OK;

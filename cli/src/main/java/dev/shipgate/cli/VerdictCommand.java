@@ -111,6 +111,16 @@ public final class VerdictCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The campaign's verdict as {@code shipgate verdict} reads it from the topics when no query
+   * server answers (for benchmarks), or empty.
+   */
+  public static java.util.Optional<String> verdictFromTopics(Properties client,
+      SchemaRegistry registry, String campaignId) {
+    QueryClient.Found found = fromTopics(client, registry, campaignId);
+    return java.util.Optional.ofNullable(found).map(f -> f.verdict().getVerdict().name());
+  }
+
   /** The campaign's verdict and bounds from the compacted topics (one read), or null. */
   static QueryClient.Found fromTopics(Properties client, SchemaRegistry registry,
       String campaignId) {

@@ -56,13 +56,29 @@ public final class StreamsBench {
   static final int KAFKA_PORT = 27092;
   static final int CONTROLLER_PORT = 27093;
   static final int REGISTRY_PORT = 27081;
+  static final int HTTP_PORT = 27180;
+  /** Small campaigns added before the query timings, so the broker holds this many and more. */
+  static final int MANY = 200;
+  public static final int HTTP_SAMPLES = 200;
+  public static final int CLI_SAMPLES = 5;
   static final String INPUTS = "shipgate\\.(campaigns|writes|faults|observations|checks)";
 
   /** One run's figures. */
   public record Result(long events, long inputBytes, double publishPerSec, double rawPerSec,
       double rawFetchPerSec, long startToRunningMs, long runningToCaughtUpMs,
       double streamsPerSec, long peakRssKb, long stateBytes, long changelogBytes,
-      List<Long> boundLatencyMs, List<Long> verdictLatencyMs, Verdict verdict) {}
+      List<Long> boundLatencyMs, List<Long> verdictLatencyMs, Verdict verdict,
+      Queries queries) {}
+
+  /**
+   * Query timings with {@value #MANY} more campaigns on the broker besides the big one, all for the
+   * big campaign: HTTP {@code GET /campaigns/{id}} on the warm instance; {@code shipgate verdict}
+   * as a new process asking the query server and reading the topics ({@code --query-url off}),
+   * wall time and the time it reports for the lookup itself; the topic read in a warm JVM.
+   */
+  public record Queries(int campaigns, List<Long> httpMicros, List<Long> cliHttpWallMs,
+      List<Long> cliHttpLookupMs, List<Long> cliTopicsWallMs, List<Long> cliTopicsLookupMs,
+      List<Long> warmTopicsMs) {}
 
   private final long events;
   private final String heap;
@@ -119,7 +135,7 @@ public final class StreamsBench {
               Home.dir().resolve("cli/target/runtime.classpath")).strip(),
           "dev.shipgate.cli.Main", "streams", "--bootstrap-servers", bootstrap,
           "--schema-registry-url", stack.registryUrl(), "--application-id", "bench-streams",
-          "--state-dir", state.toString(), "--http", "off"));
+          "--state-dir", state.toString(), "--http", "127.0.0.1:" + HTTP_PORT));
       if (threads > 1) {
         cmd.add("--threads");
         cmd.add(String.valueOf(threads));
@@ -143,6 +159,8 @@ public final class StreamsBench {
         List<Long> bounds = new ArrayList<>();
         List<Long> verdicts = new ArrayList<>();
         latency(bootstrap, registry, bounds, verdicts);
+        Queries queries = queries(bootstrap, stack.registryUrl(), registry, big.campaignId(),
+            verdict, streams, 1 + latencySamples + MANY);
         long stateBytes = du(state);
         long changelog;
         try (Admin admin = Admin.create(props(bootstrap))) {
@@ -151,7 +169,7 @@ public final class StreamsBench {
         }
         long hwm = Math.max(peak.get(), vmHwm(streams.pid()));
         return new Result(n, inputBytes, n / publishSecs, raw[0], raw[1], startMs, catchMs, rate,
-            hwm, stateBytes, changelog, bounds, verdicts, verdict);
+            hwm, stateBytes, changelog, bounds, verdicts, verdict, queries);
       } finally {
         streams.destroy();
         if (!streams.waitFor(30, TimeUnit.SECONDS)) {
@@ -299,6 +317,88 @@ public final class StreamsBench {
             && c.getState() == CampaignState.FINISHED, sent));
       }
     }
+  }
+
+  /** See {@link Queries}. */
+  private static Queries queries(String bootstrap, String registryUrl, SchemaRegistry registry,
+      String id, Verdict expected, Process streams, int campaigns) throws Exception {
+    try (KafkaEventPublisher out = KafkaEventPublisher.create(bootstrap, registry)) {
+      for (int i = 0; i < MANY; i++) {
+        SyntheticCampaign small = SyntheticCampaign.of("bench-many-" + i, 1, 10);
+        small.start(out);
+        small.cycles(out);
+        small.finish(out);
+      }
+      out.flush();
+    }
+    awaitLagZero(bootstrap, "bench-streams", Duration.ofMinutes(5), streams);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + HTTP_PORT + "/campaigns/" + id);
+    List<Long> httpMicros = new ArrayList<>();
+    for (int i = 0; i < HTTP_SAMPLES + 20; i++) {
+      long t = System.nanoTime();
+      java.net.http.HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(uri)
+          .GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+      long us = (System.nanoTime() - t) / 1000;
+      if (r.statusCode() != 200 || !r.body().contains("\"" + expected.name() + "\"")) {
+        throw new ShipgateException("GET " + uri + ": " + r.statusCode() + " " + r.body());
+      }
+      if (i >= 20) {
+        httpMicros.add(us); // the first 20 warm the server and the client
+      }
+    }
+    List<Long> warm = new ArrayList<>();
+    Properties client = props(bootstrap);
+    for (int i = 0; i < CLI_SAMPLES + 2; i++) {
+      long t = System.nanoTime();
+      String v = dev.shipgate.cli.VerdictCommand.verdictFromTopics(client, registry, id)
+          .orElseThrow(() -> new ShipgateException("no verdict for " + id + " on the topics"));
+      if (!v.equals(expected.name())) {
+        throw new ShipgateException("the topics say " + v + " for " + id + ", not " + expected);
+      }
+      if (i >= 2) {
+        warm.add((System.nanoTime() - t) / 1_000_000);
+      }
+    }
+    List<Long> httpWall = new ArrayList<>();
+    List<Long> httpLookup = new ArrayList<>();
+    List<Long> topicsWall = new ArrayList<>();
+    List<Long> topicsLookup = new ArrayList<>();
+    for (int i = 0; i < CLI_SAMPLES; i++) {
+      cliVerdict(bootstrap, registryUrl, id, "http://127.0.0.1:" + HTTP_PORT, "http://",
+          httpWall, httpLookup);
+      cliVerdict(bootstrap, registryUrl, id, "off", Topics.CAMPAIGN_VERDICTS.name(), topicsWall,
+          topicsLookup);
+    }
+    return new Queries(campaigns, httpMicros, httpWall, httpLookup, topicsWall, topicsLookup,
+        warm);
+  }
+
+  /** One {@code shipgate verdict} process: its wall time and the lookup time it reports. */
+  private static void cliVerdict(String bootstrap, String registryUrl, String id, String queryUrl,
+      String source, List<Long> wall, List<Long> lookup) throws Exception {
+    long t = System.nanoTime();
+    Process p = new ProcessBuilder(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
+        "-Dlog4j2.configurationFile=" + Home.dir().resolve(
+            "cli/target/classes/log4j2-cli.properties"),
+        "-cp", Home.dir().resolve("cli/target/classes") + ":" + Files.readString(
+            Home.dir().resolve("cli/target/runtime.classpath")).strip(),
+        "dev.shipgate.cli.Main", "verdict", id, "--bootstrap-servers", bootstrap,
+        "--schema-registry-url", registryUrl, "--query-url", queryUrl)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(2, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      throw new ShipgateException("shipgate verdict " + id + " --query-url " + queryUrl + ": "
+          + out.strip());
+    }
+    wall.add((System.nanoTime() - t) / 1_000_000);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+        "verdict from (\\S+).* in (\\d+) ms").matcher(out);
+    if (!m.find() || !m.group(1).startsWith(source)) {
+      throw new ShipgateException("shipgate verdict did not answer from " + source + ": "
+          + out.strip());
+    }
+    lookup.add(Long.parseLong(m.group(2)));
   }
 
   private static long await(Reader r, java.util.function.Predicate<SpecificRecord> match,
