@@ -37,8 +37,8 @@ final class ConvergenceRules {
   private ConvergenceRules() {}
 
   /**
-   * @param outcomes the cycle's write ids and outcomes (empty for an imported tally), in write
-   *     order
+   * @param outcomes the cycle's write ids and outcomes (empty for an imported tally), in any
+   *     order: the lost ids are listed in write order ({@link WriteIds#ORDER})
    */
   static CycleConvergence cycle(String campaign, CycleBook cb, Map<String, WriteOutcome> outcomes,
       CampaignConfig config) {
@@ -92,9 +92,10 @@ final class ConvergenceRules {
       counts.set(n.getIndex(), n.getRaw() != null ? n.getRaw()
           : n.getCount() != null ? n.getCount().toString() : "ERR");
       long held;
-      if (n.getIds() != null && !outcomes.isEmpty()) {
+      Set<String> ids = n.getIds() == null ? null : new HashSet<>(n.getIds());
+      if (ids != null && !outcomes.isEmpty()) {
         held = 0;
-        for (String id : new HashSet<>(n.getIds())) {
+        for (String id : ids) {
           WriteOutcome outcome = outcomes.get(id);
           if (outcome == null) {
             continue;
@@ -119,14 +120,14 @@ final class ConvergenceRules {
       } else if (n.getIndex() == 2) {
         node2 = held;
       }
-      if (n.getIds() != null) {
-        Set<String> ids = new HashSet<>(n.getIds());
+      if (ids != null) {
         List<String> missing = new ArrayList<>();
         for (String id : okIds) {
           if (!ids.contains(id)) {
             missing.add(id);
           }
         }
+        missing.sort(WriteIds.ORDER);
         lost.put(n.getNode(), missing);
       }
     }

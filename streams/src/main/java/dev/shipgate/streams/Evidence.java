@@ -19,7 +19,6 @@ import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.schemas.ConvergenceMath;
 import dev.shipgate.schemas.DeadLetters;
-import dev.shipgate.schemas.WriteIds;
 import dev.shipgate.state.CampaignBook;
 import dev.shipgate.state.CycleBook;
 import dev.shipgate.state.FaultBook;
@@ -32,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -401,7 +399,7 @@ final class Evidence {
     WriteTally tally = WriteTally.decode(stores.writes().get(WriteTally.ofCycle(key)));
     cb.setSeenWrites(tally.distinct);
     cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), tally.maxEventTime));
-    Map<String, WriteOutcome> outcomes = new TreeMap<>(WriteIds.ORDER);
+    Map<String, WriteOutcome> outcomes = new HashMap<>();
     List<String> writeKeys = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it =
         stores.writes().prefixScan(key + "/", new StringSerializer())) {
