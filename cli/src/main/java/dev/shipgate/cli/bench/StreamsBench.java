@@ -374,16 +374,14 @@ public final class StreamsBench {
         warm);
   }
 
-  /** One {@code shipgate verdict} process: its wall time and the lookup time it reports. */
+  /** One {@code ./shipgate verdict} process: its wall time and the lookup time it reports. */
   private static void cliVerdict(String bootstrap, String registryUrl, String id, String queryUrl,
       String source, List<Long> wall, List<Long> lookup) throws Exception {
     long t = System.nanoTime();
-    Process p = new ProcessBuilder(java(), "-Xmx256m", "-XX:TieredStopAtLevel=1",
-        "-Dlog4j2.configurationFile=" + Home.dir().resolve(
-            "cli/target/classes/log4j2-cli.properties"),
-        "-cp", Home.dir().resolve("cli/target/classes") + ":" + Files.readString(
-            Home.dir().resolve("cli/target/runtime.classpath")).strip(),
-        "dev.shipgate.cli.Main", "verdict", id, "--bootstrap-servers", bootstrap,
+    // through the launcher, as a user or a release job runs it (its JVM options, its class
+    // archive)
+    Process p = new ProcessBuilder(Home.dir().resolve("shipgate").toString(), "verdict", id,
+        "--bootstrap-servers", bootstrap,
         "--schema-registry-url", registryUrl, "--query-url", queryUrl)
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
