@@ -54,20 +54,41 @@ import picocli.CommandLine.Parameters;
         "streams (no cluster needed; a broker of its own on 127.0.0.1:27092): a synthetic"
             + " phase 4 campaign of --events events judged by a fresh `shipgate streams` process"
             + " vs the broker's ConsumerPerformance on the same records; RSS, state and"
-            + " changelog bytes; latency on the idle instance. --runs runs, min/median/max."})
+            + " changelog bytes; latency on the idle instance. --runs runs, min/median/max.",
+        "import (no cluster needed; a broker of its own on 127.0.0.1:28092): ./shipgate import of"
+            + " a per-cycle JSONL file of --cycles cycles (default 100000 for import) vs the"
+            + " broker's ProducerPerformance sending as many records of the same size."})
 public final class BenchCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "WHAT", description = "writes, settle or streams")
+  @Parameters(index = "0", paramLabel = "WHAT",
+      description = "writes, settle, streams or import", converter = WhatConverter.class)
   What what;
 
-  enum What { writes, settle, streams }
+  enum What { writes, settle, streams, imports }
+
+  /** {@code import} is a Java keyword: the constant is {@code imports}. */
+  static final class WhatConverter implements picocli.CommandLine.ITypeConverter<What> {
+    @Override
+    public What convert(String value) {
+      if (value.equals("import")) {
+        return What.imports;
+      }
+      for (What w : What.values()) {
+        if (w != What.imports && w.name().equals(value)) {
+          return w;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException("expected writes, settle, streams or"
+          + " import, got '" + value + "'");
+    }
+  }
 
   @Option(names = "--events", defaultValue = "1000000",
       description = "streams: events of the campaign (default: ${DEFAULT-VALUE})")
   long events;
 
   @Option(names = "--runs", defaultValue = "3",
-      description = "streams: runs, each on a fresh broker (default: ${DEFAULT-VALUE})")
+      description = "streams and import: runs, each on a fresh broker (default: ${DEFAULT-VALUE})")
   int runs;
 
   @Option(names = "--heap", defaultValue = "512m",
@@ -88,13 +109,21 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "8", description = "writes: concurrent writers (default: ${DEFAULT-VALUE})")
   int concurrency;
 
-  @Option(names = "--cycles", defaultValue = "5", description = "settle: cycles per fault class (default: ${DEFAULT-VALUE})")
-  int cycles;
+  @Option(names = "--cycles", description = "settle: cycles per fault class (default: 5);"
+      + " import: cycles in the JSONL file (default: 100000)")
+  Integer cycles;
+
+  private int settleCycles() {
+    return cycles == null ? 5 : cycles;
+  }
 
   @Override
   public Integer call() throws Exception {
     if (what == What.streams) {
       return StreamsBenchReport.run(events, runs, heap, threads, latencySamples);
+    }
+    if (what == What.imports) {
+      return ImportBenchReport.run(cycles == null ? 100_000 : cycles, runs);
     }
     Path dir = Home.dir().resolve(".shipgate").resolve("cluster");
     LocalCluster cluster = LocalCluster.attach(dir).filter(c -> c.target() == Target.ETCD)
@@ -177,7 +206,7 @@ public final class BenchCommand implements Callable<Integer> {
     List<String> faults = List.of("partition_minority", "drop_random_acks");
     long adaptive = campaign(cluster, stack, registry, faults, "adaptive", 10_000);
     long fixed = campaign(cluster, stack, registry, faults, "fixed", 3_000);
-    System.out.printf(Locale.ROOT, "same %d cycles x 100 writes of %s:%n", cycles, faults);
+    System.out.printf(Locale.ROOT, "same %d cycles x 100 writes of %s:%n", settleCycles(), faults);
     System.out.printf(Locale.ROOT, "adaptive settle (poll 100 ms, ceiling 10 s): %.1f s%n",
         adaptive / 1000.0);
     System.out.printf(Locale.ROOT, "fixed 3 s settle (the seed's):               %.1f s%n",
@@ -189,7 +218,7 @@ public final class BenchCommand implements Callable<Integer> {
   private long campaign(LocalCluster cluster, LocalStack stack, SchemaRegistry registry,
       List<String> faults, String mode, int maxSettleMs) {
     String id = "bench-settle-" + mode + "-" + System.currentTimeMillis();
-    String yaml = ClusterCampaign.yaml(cluster, id, List.of(4), faults, cycles, 100)
+    String yaml = ClusterCampaign.yaml(cluster, id, List.of(4), faults, settleCycles(), 100)
         .replace("max_settle_ms: 10000, mode: adaptive",
             "max_settle_ms: " + maxSettleMs + ", mode: " + mode);
     CampaignSpec spec = new CampaignLoader(Home.dir(), DriverFactory.knownFaultClasses(),

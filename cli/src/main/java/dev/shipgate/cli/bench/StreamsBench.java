@@ -484,7 +484,7 @@ public final class StreamsBench {
   }
 
   /** Bytes on the broker's disks of the topics {@code which} accepts. */
-  private static long logBytes(Admin admin, java.util.function.Predicate<String> which)
+  static long logBytes(Admin admin, java.util.function.Predicate<String> which)
       throws Exception {
     Collection<Integer> brokers = admin.describeCluster().nodes().get().stream()
         .map(org.apache.kafka.common.Node::id).toList();
