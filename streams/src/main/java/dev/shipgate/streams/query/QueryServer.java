@@ -85,7 +85,7 @@ public final class QueryServer implements AutoCloseable {
   public static QueryServer start(ShipgateStreams streams, HostInfo self, InetSocketAddress bind)
       throws IOException {
     // the JDK server writes a response's headers and body apart; without TCP_NODELAY the body
-    // waits for the client's delayed ACK (measured: 46 ms per local request, 0.5 ms with it).
+    // waits for the client's delayed ACK (measured: 46 ms per local request, 3.3 ms with it).
     // Read once, when the server's configuration class loads: set before the first server.
     if (System.getProperty(NODELAY) == null) {
       System.setProperty(NODELAY, "true");
