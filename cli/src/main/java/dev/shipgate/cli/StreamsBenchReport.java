@@ -46,6 +46,11 @@ final class StreamsBenchReport {
     line(results, row, "FINISHED to final verdict p99 ms", r -> pct(r.verdictLatencyMs(), 99));
     line(results, row, "publish events/s (KafkaEventPublisher)",
         StreamsBench.Result::publishPerSec);
+    line(results, row, "sink: index.html rewrites until final",
+        r -> r.sink().pageWrites());
+    line(results, row, "sink: index.html kB", r -> r.sink().pageBytes() / 1000.0);
+    line(results, row, "sink: shipgate-verdict.json kB",
+        r -> r.sink().verdictJsonBytes() / 1000.0);
     StreamsBench.Queries q = first.queries();
     System.out.printf(Locale.ROOT, "%nqueries for the big campaign, the broker holding %d"
         + " campaigns:%n", q.campaigns());

@@ -68,7 +68,14 @@ public final class StreamsBench {
       double rawFetchPerSec, long startToRunningMs, long runningToCaughtUpMs,
       double streamsPerSec, long peakRssKb, long stateBytes, long changelogBytes,
       List<Long> boundLatencyMs, List<Long> verdictLatencyMs, Verdict verdict,
-      Queries queries) {}
+      Queries queries, SinkFiles sink) {}
+
+  /**
+   * The sink ({@code shipgate sink}, default rewrite interval) writing the big campaign's files
+   * while Streams judges it: how often its {@code index.html} was rewritten until the final
+   * verdict was on disk, and the files' sizes then.
+   */
+  public record SinkFiles(int pageWrites, long pageBytes, long verdictJsonBytes) {}
 
   /**
    * Query timings with {@value #MANY} more campaigns on the broker besides the big one, all for the
@@ -85,6 +92,8 @@ public final class StreamsBench {
   private final int threads;
   private final int latencySamples;
   private final Path work;
+  /** Processes started by this run, stopped at its end whatever happens. */
+  private final List<Process> children = new ArrayList<>();
 
   public StreamsBench(long events, String heap, int threads, int latencySamples, Path work) {
     this.events = events;
@@ -118,30 +127,41 @@ public final class StreamsBench {
         inputBytes = logBytes(admin, t -> t.matches(INPUTS));
       }
 
+      Path runs = work.resolve("runs");
+      Process sink = new ProcessBuilder(Home.dir().resolve("shipgate").toString(), "sink",
+          "--bootstrap-servers", bootstrap,
+          "--schema-registry-url", stack.registryUrl(), "--runs-dir", runs.toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+      children.add(sink);
+      // started and settled before the references are timed; it then idles until Streams writes
+      awaitLine(sink, "sink writing", Duration.ofSeconds(60));
+      Thread.sleep(3000);
+
       double[] raw = consumerPerformance(bootstrap, n);
       System.out.printf(Locale.ROOT, "  ConsumerPerformance: %.0f records/s (fetch only %.0f)%n",
           raw[0], raw[1]);
 
       Path state = work.resolve("streams-state");
-      List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx" + heap));
-      String extra = System.getenv("SHIPGATE_BENCH_STREAMS_OPTS");
-      if (extra != null && !extra.isBlank()) {
-        cmd.addAll(List.of(extra.trim().split("\\s+")));
-      }
-      cmd.addAll(List.of(
-          "-Dlog4j2.configurationFile=" + Home.dir().resolve(
-              "cli/target/classes/log4j2-cli.properties"),
-          "-cp", Home.dir().resolve("cli/target/classes") + ":" + Files.readString(
-              Home.dir().resolve("cli/target/runtime.classpath")).strip(),
-          "dev.shipgate.cli.Main", "streams", "--bootstrap-servers", bootstrap,
+      // through the launcher, as a user starts it (its class archive, the cli jar)
+      List<String> cmd = new ArrayList<>(List.of(Home.dir().resolve("shipgate").toString(),
+          "streams", "--bootstrap-servers", bootstrap,
           "--schema-registry-url", stack.registryUrl(), "--application-id", "bench-streams",
           "--state-dir", state.toString(), "--http", "127.0.0.1:" + HTTP_PORT));
+      String jvm = "-Xmx" + heap;
+      String extra = System.getenv("SHIPGATE_BENCH_STREAMS_OPTS");
+      if (extra != null && !extra.isBlank()) {
+        jvm += " " + extra.trim();
+      }
       if (threads > 1) {
         cmd.add("--threads");
         cmd.add(String.valueOf(threads));
       }
-      Process streams = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+      PageWatch watch = new PageWatch(runs.resolve(big.campaignId()));
+      ProcessBuilder streamsBuilder = new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.PIPE);
+      streamsBuilder.environment().put("SHIPGATE_JAVA_OPTS", jvm);
+      Process streams = streamsBuilder.start();
+      children.add(streams);
       try {
         long spawned = System.nanoTime();
         AtomicLong peak = new AtomicLong();
@@ -156,6 +176,11 @@ public final class StreamsBench {
         System.out.printf(Locale.ROOT, "  streams: RUNNING %d ms after start, lag 0 %d ms later:"
             + " %.0f events/s%n", startMs, catchMs, rate);
         Verdict verdict = finalVerdict(bootstrap, registry, big.campaignId());
+        SinkFiles files = watch.awaitFinal(Duration.ofMinutes(2));
+        stop(sink);
+        System.out.printf(Locale.ROOT, "  sink: index.html written %d times, %d bytes;"
+            + " shipgate-verdict.json %d bytes%n", files.pageWrites(), files.pageBytes(),
+            files.verdictJsonBytes());
         List<Long> bounds = new ArrayList<>();
         List<Long> verdicts = new ArrayList<>();
         latency(bootstrap, registry, bounds, verdicts);
@@ -169,15 +194,84 @@ public final class StreamsBench {
         }
         long hwm = Math.max(peak.get(), vmHwm(streams.pid()));
         return new Result(n, inputBytes, n / publishSecs, raw[0], raw[1], startMs, catchMs, rate,
-            hwm, stateBytes, changelog, bounds, verdicts, verdict, queries);
+            hwm, stateBytes, changelog, bounds, verdicts, verdict, queries, files);
       } finally {
-        streams.destroy();
-        if (!streams.waitFor(30, TimeUnit.SECONDS)) {
-          streams.destroyForcibly();
-        }
+        stop(streams);
+        stop(sink);
+        watch.close();
       }
     } finally {
+      for (Process p : children) {
+        stop(p);
+      }
       deleteRecursively(work);
+    }
+  }
+
+  private static void stop(Process p) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+  }
+
+  /** Counts the rewrites of a run's {@code index.html} (size or modification time changed). */
+  private static final class PageWatch implements AutoCloseable {
+    private static final java.util.regex.Pattern FINAL = java.util.regex.Pattern.compile(
+        "\"state\"\\s*:\\s*\"FINISHED\"");
+    private final Path dir;
+    private final Thread thread;
+    private volatile boolean stopped;
+    private volatile int writes;
+
+    PageWatch(Path dir) {
+      this.dir = dir;
+      this.thread = new Thread(this::watch, "bench-page-watch");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void watch() {
+      Path page = dir.resolve("index.html");
+      String last = null;
+      while (!stopped) {
+        try {
+          if (Files.exists(page)) {
+            String now = Files.getLastModifiedTime(page).toMillis() + "/" + Files.size(page)
+                + "/" + Files.getAttribute(page, "unix:ino");
+            if (!now.equals(last)) {
+              writes++;
+              last = now;
+            }
+          }
+          Thread.sleep(20);
+        } catch (IOException | UnsupportedOperationException e) {
+          // replaced while looked at: seen on the next turn
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    /** Waits until the run's verdict file says FINISHED, then the files' figures. */
+    SinkFiles awaitFinal(Duration timeout) throws Exception {
+      Path json = dir.resolve("shipgate-verdict.json");
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (System.nanoTime() < deadline) {
+        if (Files.exists(json) && FINAL.matcher(Files.readString(json)).find()) {
+          Thread.sleep(100); // the page is written with the verdict file: let the watch see it
+          return new SinkFiles(writes, Files.size(dir.resolve("index.html")), Files.size(json));
+        }
+        Thread.sleep(50);
+      }
+      throw new ShipgateException("the sink did not write the final verdict of " + dir
+          + " within " + timeout);
+    }
+
+    @Override
+    public void close() {
+      stopped = true;
+      thread.interrupt();
     }
   }
 
@@ -244,7 +338,7 @@ public final class StreamsBench {
         break;
       }
     }
-    throw new ShipgateException("streams did not start: " + seen);
+    throw new ShipgateException("no '" + marker + "' from the process: " + seen);
   }
 
   /** When the application's committed offsets reach the input topics' end. */
