@@ -437,7 +437,7 @@ final class Evidence {
     }
     stores.writes().delete(WriteTally.ofCycle(key));
     stores.faults().put(Keys.fault(campaign, cb.getFault()), fb);
-    emit(key, cc);
+    forward(key, cc); // a cycle is judged once: nothing to compare it with
     emitBound(campaign, book, fb);
   }
 
@@ -514,13 +514,20 @@ final class Evidence {
     book.setLastState(verdict.getState());
     book.setLastVerdict(verdict.getVerdict());
     stores.books().put(campaign, book);
-    // judged: the per-write state of phase 2 is not needed any more
+    // judged: the per-write state of phase 2, the cycles' books and the checks are not needed
+    // any more (evidence arriving from now on is refused by the book's judged flag)
+    dropAll(stores.writes(), campaign + "/p2/");
+    dropAll(stores.cycles(), Keys.prefix(campaign));
+    dropAll(stores.checks(), Keys.prefix(campaign));
+  }
+
+  private static <V> void dropAll(org.apache.kafka.streams.state.KeyValueStore<String, V> store,
+      String prefix) {
     List<String> done = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it =
-        stores.writes().prefixScan(campaign + "/p2/", new StringSerializer())) {
+    try (KeyValueIterator<String, V> it = store.prefixScan(prefix, new StringSerializer())) {
       it.forEachRemaining(kv -> done.add(kv.key));
     }
-    done.forEach(stores.writes()::delete);
+    done.forEach(store::delete);
   }
 
   /** The campaign's phase 4 write tally into its book (seen, latest time), the tally dropped. */

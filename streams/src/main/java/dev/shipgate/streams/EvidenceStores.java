@@ -22,16 +22,17 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>{@value #BOOKS}: campaign → {@link CampaignBook} (lifecycle, manifest against seen, phase 2
  *       tally);
- *   <li>{@value #CYCLES}: campaign/fault/cycle → {@link CycleBook};
+ *   <li>{@value #CYCLES}: campaign/fault/cycle → {@link CycleBook}, until the campaign is judged;
  *   <li>{@value #WRITES}: campaign/fault/cycle/write id (phase 2: campaign/p2/write id) → the
  *       write's outcome, one byte; beside them each open cycle's and campaign's {@link WriteTally}.
  *       A cycle's entries are deleted when it is judged, the campaign's tally when the campaign
  *       is, so it holds only the open cycles' writes: an in-memory store (changelogged like the
  *       others);
  *   <li>{@value #FAULTS}: campaign/fault → {@link FaultBook} (the class aggregate);
- *   <li>{@value #CHECKS}: campaign/slot → the check result of phases 1-3 and phase 4 extras;
+ *   <li>{@value #CHECKS}: campaign/slot → the check result of phases 1-3 and phase 4 extras,
+ *       until the campaign is judged;
  *   <li>{@value #EMITTED}: output key → hash of the record last emitted under it, so an output is
- *       emitted only when it changes;
+ *       emitted only when it changes (a cycle's convergence, emitted once, is not kept here);
  *   <li>{@value #VERDICTS} and {@value #BOUNDS}: the campaign verdict and the fault bounds last
  *       emitted, for interactive queries (keyed as on their output topics, so a campaign's bounds
  *       are one prefix scan in the task that holds it).

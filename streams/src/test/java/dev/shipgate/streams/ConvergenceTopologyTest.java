@@ -266,11 +266,20 @@ class ConvergenceTopologyTest {
       assertEquals(Verdict.INCONCLUSIVE, h.campaigns().get(C).getVerdict(),
           "3 clean writes: the seed's bound passes, the Wilson bound is too low to say");
       assertEquals(List.of(), keys(writes), "nothing of the writes is kept once judged");
+      assertEquals(List.of(), keys(h.driver.getKeyValueStore(EvidenceStores.CYCLES)),
+          "nor the cycles' books");
+      assertTrue(keys(h.driver.getKeyValueStore(EvidenceStores.EMITTED)).stream()
+          .noneMatch(k -> k.startsWith(C + "/" + PM + "/")), "nor a hash per cycle");
+      // late evidence for a judged cycle is still refused
+      h.send(write(C, PM, 1, 4, WriteOutcome.OK));
+      assertTrue(h.deadLetters().stream().anyMatch(d -> d.value.getReason().equals(
+          "late evidence for campaign camp-1: the campaign was judged already; not counted")),
+          h.deadLetters().toString());
     }
   }
 
-  private static List<String> keys(
-      org.apache.kafka.streams.state.KeyValueStore<String, byte[]> store) {
+  private static <V> List<String> keys(
+      org.apache.kafka.streams.state.KeyValueStore<String, V> store) {
     List<String> keys = new java.util.ArrayList<>();
     try (var it = store.all()) {
       it.forEachRemaining(kv -> keys.add(kv.key));
