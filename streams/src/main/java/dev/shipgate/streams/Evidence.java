@@ -514,9 +514,10 @@ final class Evidence {
     book.setLastState(verdict.getState());
     book.setLastVerdict(verdict.getVerdict());
     stores.books().put(campaign, book);
-    // judged: the per-write state of phase 2, the cycles' books and the checks are not needed
-    // any more (evidence arriving from now on is refused by the book's judged flag)
-    dropAll(stores.writes(), campaign + "/p2/");
+    // judged: the per-write state (phase 2, and cycles that never closed), the cycles' books and
+    // the checks are not needed any more (evidence arriving from now on is refused by the book's
+    // judged flag)
+    dropAll(stores.writes(), Keys.prefix(campaign));
     dropAll(stores.cycles(), Keys.prefix(campaign));
     dropAll(stores.checks(), Keys.prefix(campaign));
   }

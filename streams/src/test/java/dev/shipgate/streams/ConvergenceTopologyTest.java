@@ -261,6 +261,9 @@ class ConvergenceTopologyTest {
       assertEquals(List.of(C + "#writes"), keys(writes),
           "the judged cycle's outcomes and tally are gone; the campaign's tally stays until the"
               + " campaign is judged");
+      // a cycle that never gets its final observation (the driver stopped) never closes
+      h.send(write(C, PM, 2, 1, WriteOutcome.OK));
+      assertEquals(3, keys(writes).size(), keys(writes).toString());
       h.finish(C);
       assertEquals(CampaignState.FINISHED, h.campaigns().get(C).getState());
       assertEquals(Verdict.INCONCLUSIVE, h.campaigns().get(C).getVerdict(),
