@@ -2,10 +2,8 @@ package dev.shipgate.cli;
 
 import dev.shipgate.cli.bench.ImportBench;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 
 /** Runs {@link ImportBench} several times and prints each figure's min/median/max and ratio. */
 final class ImportBenchReport {
@@ -25,27 +23,14 @@ final class ImportBenchReport {
     System.out.printf(Locale.ROOT, "%nimport benchmark: %d cycles (%.1f MB of JSONL) -> %d records"
         + " (%.1f MB on the broker), %d run(s), min / median / max%n", first.cycles(),
         first.fileBytes() / 1e6, first.records(), first.recordBytes() / 1e6, runs);
-    String row = "%-44s %12s %12s %12s%n";
-    System.out.printf(Locale.ROOT, row, "", "min", "median", "max");
-    line(results, row, "shipgate import wall s (new JVM)", r -> r.importWallMs() / 1000.0);
-    line(results, row, "shipgate import records/s", ImportBench.Result::importPerSec);
-    line(results, row, "ProducerPerformance records/s (same size)",
+    BenchRows.header();
+    BenchRows.line(results, "shipgate import wall s (new JVM)", r -> r.importWallMs() / 1000.0);
+    BenchRows.line(results, "shipgate import records/s", ImportBench.Result::importPerSec);
+    BenchRows.line(results, "ProducerPerformance records/s (same size)",
         ImportBench.Result::producerPerSec);
-    line(results, row, "ratio import / ProducerPerformance",
+    BenchRows.line(results, "ratio import / ProducerPerformance",
         r -> r.importPerSec() / r.producerPerSec());
     return ExitCodes.OK;
   }
 
-  private static void line(List<ImportBench.Result> results, String row, String label,
-      ToDoubleFunction<ImportBench.Result> f) {
-    List<Double> v = new ArrayList<>(results.stream().mapToDouble(f).boxed().toList());
-    Collections.sort(v);
-    System.out.printf(Locale.ROOT, row, label, fmt(v.get(0)), fmt(v.get(v.size() / 2)),
-        fmt(v.get(v.size() - 1)));
-  }
-
-  private static String fmt(double d) {
-    return d >= 100 ? String.format(Locale.ROOT, "%.0f", d)
-        : String.format(Locale.ROOT, "%.3f", d);
-  }
 }

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.ToDoubleFunction;
 
 /** Runs {@link StreamsBench} several times and prints each figure's min/median/max and ratio. */
 final class StreamsBenchReport {
@@ -26,67 +25,56 @@ final class StreamsBenchReport {
     StreamsBench.Result first = results.get(0);
     System.out.printf(Locale.ROOT, "%nstreams benchmark: %d events (%.1f MB of input), %d run(s),"
         + " min / median / max%n", first.events(), first.inputBytes() / 1e6, runs);
-    String row = "%-44s %12s %12s %12s%n";
-    System.out.printf(Locale.ROOT, row, "", "min", "median", "max");
-    line(results, row, "streams events/s (RUNNING to lag 0)", StreamsBench.Result::streamsPerSec);
-    line(results, row, "ConsumerPerformance records/s", StreamsBench.Result::rawPerSec);
-    line(results, row, "ConsumerPerformance fetch-only records/s",
+    BenchRows.header();
+    BenchRows.line(results, "streams events/s (RUNNING to lag 0)",
+        StreamsBench.Result::streamsPerSec);
+    BenchRows.line(results, "ConsumerPerformance records/s", StreamsBench.Result::rawPerSec);
+    BenchRows.line(results, "ConsumerPerformance fetch-only records/s",
         StreamsBench.Result::rawFetchPerSec);
-    line(results, row, "ratio streams / ConsumerPerformance",
+    BenchRows.line(results, "ratio streams / ConsumerPerformance",
         r -> r.streamsPerSec() / r.rawPerSec());
-    line(results, row, "start to RUNNING ms", r -> r.startToRunningMs());
-    line(results, row, "peak RSS MB", r -> r.peakRssKb() / 1024.0);
-    line(results, row, "state dir MB at the end", r -> r.stateBytes() / 1e6);
-    line(results, row, "changelog MB", r -> r.changelogBytes() / 1e6);
-    line(results, row, "ratio changelog / input", r -> (double) r.changelogBytes()
+    BenchRows.line(results, "start to RUNNING ms", r -> r.startToRunningMs());
+    BenchRows.line(results, "peak RSS MB", r -> r.peakRssKb() / 1024.0);
+    BenchRows.line(results, "state dir MB at the end", r -> r.stateBytes() / 1e6);
+    BenchRows.line(results, "changelog MB", r -> r.changelogBytes() / 1e6);
+    BenchRows.line(results, "ratio changelog / input", r -> (double) r.changelogBytes()
         / r.inputBytes());
-    line(results, row, "last cycle event to fault bound p50 ms", r -> pct(r.boundLatencyMs(), 50));
-    line(results, row, "last cycle event to fault bound p99 ms", r -> pct(r.boundLatencyMs(), 99));
-    line(results, row, "FINISHED to final verdict p50 ms", r -> pct(r.verdictLatencyMs(), 50));
-    line(results, row, "FINISHED to final verdict p99 ms", r -> pct(r.verdictLatencyMs(), 99));
-    line(results, row, "publish events/s (KafkaEventPublisher)",
+    BenchRows.line(results, "last cycle event to fault bound p50 ms",
+        r -> pct(r.boundLatencyMs(), 50));
+    BenchRows.line(results, "last cycle event to fault bound p99 ms",
+        r -> pct(r.boundLatencyMs(), 99));
+    BenchRows.line(results, "FINISHED to final verdict p50 ms", r -> pct(r.verdictLatencyMs(), 50));
+    BenchRows.line(results, "FINISHED to final verdict p99 ms", r -> pct(r.verdictLatencyMs(), 99));
+    BenchRows.line(results, "publish events/s (KafkaEventPublisher)",
         StreamsBench.Result::publishPerSec);
-    line(results, row, "sink: index.html rewrites until final",
+    BenchRows.line(results, "sink: index.html rewrites until final",
         r -> r.sink().pageWrites());
-    line(results, row, "sink: index.html kB", r -> r.sink().pageBytes() / 1000.0);
-    line(results, row, "sink: shipgate-verdict.json kB",
+    BenchRows.line(results, "sink: index.html kB", r -> r.sink().pageBytes() / 1000.0);
+    BenchRows.line(results, "sink: shipgate-verdict.json kB",
         r -> r.sink().verdictJsonBytes() / 1000.0);
     StreamsBench.Queries q = first.queries();
     System.out.printf(Locale.ROOT, "%nqueries for the big campaign, the broker holding %d"
         + " campaigns:%n", q.campaigns());
-    System.out.printf(Locale.ROOT, row, "", "min", "median", "max");
-    line(results, row, "HTTP GET /campaigns/{id} p50 ms (warm)",
+    BenchRows.header();
+    BenchRows.line(results, "HTTP GET /campaigns/{id} p50 ms (warm)",
         r -> pct(r.queries().httpMicros(), 50) / 1000.0);
-    line(results, row, "HTTP GET /campaigns/{id} p99 ms (warm)",
+    BenchRows.line(results, "HTTP GET /campaigns/{id} p99 ms (warm)",
         r -> pct(r.queries().httpMicros(), 99) / 1000.0);
-    line(results, row, "shipgate verdict via HTTP: wall ms (new JVM)",
+    BenchRows.line(results, "shipgate verdict via HTTP: wall ms (new JVM)",
         r -> pct(r.queries().cliHttpWallMs(), 50));
-    line(results, row, "  of which the HTTP lookup ms",
+    BenchRows.line(results, "  of which the HTTP lookup ms",
         r -> pct(r.queries().cliHttpLookupMs(), 50));
-    line(results, row, "shipgate verdict from topics: wall ms",
+    BenchRows.line(results, "shipgate verdict from topics: wall ms",
         r -> pct(r.queries().cliTopicsWallMs(), 50));
-    line(results, row, "  of which the topic read ms",
+    BenchRows.line(results, "  of which the topic read ms",
         r -> pct(r.queries().cliTopicsLookupMs(), 50));
-    line(results, row, "topic read in a warm JVM ms",
+    BenchRows.line(results, "topic read in a warm JVM ms",
         r -> pct(r.queries().warmTopicsMs(), 50));
     System.out.println("(the shipgate verdict rows are medians of " + StreamsBench.CLI_SAMPLES
         + " processes per run; HTTP of " + StreamsBench.HTTP_SAMPLES + " requests)");
     System.out.println("verdicts of the big campaign: " + results.stream()
         .map(r -> r.verdict().name()).toList());
     return ExitCodes.OK;
-  }
-
-  private static void line(List<StreamsBench.Result> results, String row, String label,
-      ToDoubleFunction<StreamsBench.Result> f) {
-    List<Double> v = new ArrayList<>(results.stream().mapToDouble(f).boxed().toList());
-    Collections.sort(v);
-    System.out.printf(Locale.ROOT, row, label, fmt(v.get(0)), fmt(v.get(v.size() / 2)),
-        fmt(v.get(v.size() - 1)));
-  }
-
-  private static String fmt(double d) {
-    return d >= 100 ? String.format(Locale.ROOT, "%.0f", d)
-        : String.format(Locale.ROOT, "%.3f", d);
   }
 
   static double pct(List<Long> samples, int p) {

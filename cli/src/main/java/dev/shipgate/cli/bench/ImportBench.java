@@ -7,16 +7,12 @@ import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -30,7 +26,6 @@ public final class ImportBench {
   static final int KAFKA_PORT = 28092;
   static final int CONTROLLER_PORT = 28093;
   static final int REGISTRY_PORT = 28081;
-  static final String INPUTS = "shipgate\\.(campaigns|writes|faults|observations|checks)";
 
   /**
    * One run's figures: the import's wall time (a new process, JVM start included) and the time it
@@ -49,7 +44,7 @@ public final class ImportBench {
   }
 
   public Result run() throws Exception {
-    StreamsBench.deleteRecursively(work);
+    BenchBroker.deleteRecursively(work);
     Files.createDirectories(work);
     try (LocalStack.Running stack = LocalStack.startForTests(work.resolve("stack"), KAFKA_PORT,
         CONTROLLER_PORT, REGISTRY_PORT)) {
@@ -58,8 +53,8 @@ public final class ImportBench {
       writeJsonl(file, cycles);
       long fileBytes = Files.size(file);
       Map<TopicPartition, Long> before;
-      try (Admin admin = Admin.create(props(bootstrap))) {
-        before = endOffsets(admin);
+      try (Admin admin = Admin.create(BenchBroker.props(bootstrap))) {
+        before = BenchBroker.endOffsets(admin, BenchBroker.INPUTS);
       }
       long t0 = System.nanoTime();
       Process p = new ProcessBuilder(Home.dir().resolve("shipgate").toString(), "import",
@@ -72,11 +67,11 @@ public final class ImportBench {
       long wallMs = (System.nanoTime() - t0) / 1_000_000;
       long records;
       long bytes;
-      try (Admin admin = Admin.create(props(bootstrap))) {
-        Map<TopicPartition, Long> after = endOffsets(admin);
+      try (Admin admin = Admin.create(BenchBroker.props(bootstrap))) {
+        Map<TopicPartition, Long> after = BenchBroker.endOffsets(admin, BenchBroker.INPUTS);
         // end offsets count the transaction markers too: take the records from the report
         records = publishedRecords(out);
-        bytes = logBytes(admin);
+        bytes = BenchBroker.logBytes(admin, t -> t.matches(BenchBroker.INPUTS));
         if (after.values().stream().mapToLong(Long::longValue).sum()
             - before.values().stream().mapToLong(Long::longValue).sum() < records) {
           throw new ShipgateException("the import reported " + records + " records, the topics"
@@ -93,7 +88,7 @@ public final class ImportBench {
           + " records/s%n", records, size, reference);
       return new Result(cycles, fileBytes, records, bytes, wallMs, importPerSec, reference);
     } finally {
-      StreamsBench.deleteRecursively(work);
+      BenchBroker.deleteRecursively(work);
     }
   }
 
@@ -125,12 +120,11 @@ public final class ImportBench {
 
   private static double producerPerformance(String bootstrap, long records, int size)
       throws Exception {
-    Path cp = Home.dir().resolve("broker/target/broker.classpath");
-    Process p = new ProcessBuilder(java(), "-Xmx512m", "-cp", Files.readString(cp).strip(),
-        "org.apache.kafka.tools.ProducerPerformance", "--topic", "bench.producer-performance",
+    Process p = new ProcessBuilder(BenchBroker.tool("org.apache.kafka.tools.ProducerPerformance",
+        "--topic", "bench.producer-performance",
         "--num-records", String.valueOf(records), "--record-size", String.valueOf(size),
         "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all",
-        "enable.idempotence=true").redirectErrorStream(true).start();
+        "enable.idempotence=true")).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new ShipgateException("ProducerPerformance failed: " + out.strip());
@@ -145,31 +139,5 @@ public final class ImportBench {
       throw new ShipgateException("no summary from ProducerPerformance: " + out.strip());
     }
     return Double.parseDouble(last);
-  }
-
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static Properties props(String bootstrap) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    return p;
-  }
-
-  private static Map<TopicPartition, Long> endOffsets(Admin admin) throws Exception {
-    List<String> inputs = admin.listTopics().names().get().stream()
-        .filter(t -> t.matches(INPUTS)).toList();
-    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-    admin.describeTopics(inputs).allTopicNames().get().forEach((t, d) ->
-        d.partitions().forEach(p -> latest.put(new TopicPartition(t, p.partition()),
-            OffsetSpec.latest())));
-    Map<TopicPartition, Long> end = new HashMap<>();
-    admin.listOffsets(latest).all().get().forEach((tp, r) -> end.put(tp, r.offset()));
-    return end;
-  }
-
-  private static long logBytes(Admin admin) throws Exception {
-    return StreamsBench.logBytes(admin, t -> t.matches(INPUTS));
   }
 }

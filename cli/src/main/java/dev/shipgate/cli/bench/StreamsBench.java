@@ -20,22 +20,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.LogDirDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -61,7 +55,6 @@ public final class StreamsBench {
   static final int MANY = 200;
   public static final int HTTP_SAMPLES = 200;
   public static final int CLI_SAMPLES = 5;
-  static final String INPUTS = "shipgate\\.(campaigns|writes|faults|observations|checks)";
 
   /** One run's figures. */
   public record Result(long events, long inputBytes, double publishPerSec, double rawPerSec,
@@ -104,7 +97,7 @@ public final class StreamsBench {
   }
 
   public Result run() throws Exception {
-    deleteRecursively(work);
+    BenchBroker.deleteRecursively(work);
     Files.createDirectories(work);
     try (LocalStack.Running stack = LocalStack.startForTests(work.resolve("stack"), KAFKA_PORT,
         CONTROLLER_PORT, REGISTRY_PORT);
@@ -123,8 +116,8 @@ public final class StreamsBench {
       System.out.printf(Locale.ROOT, "  published %d events (%d cycles x 2 classes x 100 writes)"
           + " in %.1f s: %.0f events/s%n", n, big.cyclesPerFault(), publishSecs, n / publishSecs);
       long inputBytes;
-      try (Admin admin = Admin.create(props(bootstrap))) {
-        inputBytes = logBytes(admin, t -> t.matches(INPUTS));
+      try (Admin admin = Admin.create(BenchBroker.props(bootstrap))) {
+        inputBytes = BenchBroker.logBytes(admin, t -> t.matches(BenchBroker.INPUTS));
       }
 
       Path runs = work.resolve("runs");
@@ -188,8 +181,8 @@ public final class StreamsBench {
             verdict, streams, 1 + latencySamples + MANY);
         long stateBytes = du(state);
         long changelog;
-        try (Admin admin = Admin.create(props(bootstrap))) {
-          changelog = logBytes(admin, t -> t.startsWith("bench-streams-")
+        try (Admin admin = Admin.create(BenchBroker.props(bootstrap))) {
+          changelog = BenchBroker.logBytes(admin, t -> t.startsWith("bench-streams-")
               && t.endsWith("-changelog"));
         }
         long hwm = Math.max(peak.get(), vmHwm(streams.pid()));
@@ -204,7 +197,7 @@ public final class StreamsBench {
       for (Process p : children) {
         stop(p);
       }
-      deleteRecursively(work);
+      BenchBroker.deleteRecursively(work);
     }
   }
 
@@ -275,24 +268,13 @@ public final class StreamsBench {
     }
   }
 
-  private static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private static Properties props(String bootstrap) {
-    Properties p = new Properties();
-    p.put("bootstrap.servers", bootstrap);
-    return p;
-  }
-
   /** records/s over everything, and over fetching only (without the group join). */
   private static double[] consumerPerformance(String bootstrap, long n) throws Exception {
-    Path cp = Home.dir().resolve("broker/target/broker.classpath");
-    Process p = new ProcessBuilder(java(), "-Xmx512m", "-cp", Files.readString(cp).strip(),
+    Process p = new ProcessBuilder(BenchBroker.tool(
         "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,
-        "--include", INPUTS, "--messages", String.valueOf(n), "--timeout", "60000",
+        "--include", BenchBroker.INPUTS, "--messages", String.valueOf(n), "--timeout", "60000",
         "--command-property", "isolation.level=read_committed",
-        "--command-property", "auto.offset.reset=earliest", "--hide-header")
+        "--command-property", "auto.offset.reset=earliest", "--hide-header"))
         .redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
@@ -344,15 +326,8 @@ public final class StreamsBench {
   /** When the application's committed offsets reach the input topics' end. */
   private static long awaitLagZero(String bootstrap, String group, Duration timeout,
       Process streams) throws Exception {
-    try (Admin admin = Admin.create(props(bootstrap))) {
-      Set<String> inputs = admin.listTopics().names().get().stream()
-          .filter(t -> t.matches(INPUTS)).collect(Collectors.toSet());
-      Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-      admin.describeTopics(inputs).allTopicNames().get().forEach((t, d) ->
-          d.partitions().forEach(p -> latest.put(new TopicPartition(t, p.partition()),
-              OffsetSpec.latest())));
-      Map<TopicPartition, Long> end = new HashMap<>();
-      admin.listOffsets(latest).all().get().forEach((tp, r) -> end.put(tp, r.offset()));
+    try (Admin admin = Admin.create(BenchBroker.props(bootstrap))) {
+      Map<TopicPartition, Long> end = BenchBroker.endOffsets(admin, BenchBroker.INPUTS);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
         if (!streams.isAlive()) {
@@ -442,7 +417,7 @@ public final class StreamsBench {
       }
     }
     List<Long> warm = new ArrayList<>();
-    Properties client = props(bootstrap);
+    Properties client = BenchBroker.props(bootstrap);
     for (int i = 0; i < CLI_SAMPLES + 2; i++) {
       long t = System.nanoTime();
       String v = dev.shipgate.cli.VerdictCommand.verdictFromTopics(client, registry, id)
@@ -513,7 +488,7 @@ public final class StreamsBench {
         ? extends SpecificRecord>> values = new HashMap<>();
 
     Reader(String bootstrap, SchemaRegistry registry, boolean fromStart) {
-      Properties p = props(bootstrap);
+      Properties p = BenchBroker.props(bootstrap);
       p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5");
       consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
@@ -577,25 +552,6 @@ public final class StreamsBench {
     return 0;
   }
 
-  /** Bytes on the broker's disks of the topics {@code which} accepts. */
-  static long logBytes(Admin admin, java.util.function.Predicate<String> which)
-      throws Exception {
-    Collection<Integer> brokers = admin.describeCluster().nodes().get().stream()
-        .map(org.apache.kafka.common.Node::id).toList();
-    long total = 0;
-    for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions()
-        .get().values()) {
-      for (LogDirDescription d : dirs.values()) {
-        for (Map.Entry<TopicPartition, ReplicaInfo> e : d.replicaInfos().entrySet()) {
-          if (which.test(e.getKey().topic())) {
-            total += e.getValue().size();
-          }
-        }
-      }
-    }
-    return total;
-  }
-
   private static long du(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return 0;
@@ -608,17 +564,6 @@ public final class StreamsBench {
           return 0;
         }
       }).sum();
-    }
-  }
-
-  static void deleteRecursively(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }
