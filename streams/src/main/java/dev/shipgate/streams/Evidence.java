@@ -121,13 +121,10 @@ final class Evidence {
       onPhase4Write(campaign, w);
       return;
     }
-    CampaignBook book = book(campaign);
-    if (book.getJudged()) {
-      late(campaign, w, "the campaign was judged already");
+    CampaignBook book = admit(campaign, w, w.getPhase(), "writes", w.getEventTime());
+    if (book == null) {
       return;
     }
-    count(book, w.getPhase(), "writes");
-    touch(book, w.getEventTime());
     if (w.getPhase() == 2) {
       String writeKey = campaign + "/p2/" + w.getWriteId();
       byte[] previous = stores.writes().get(writeKey);
@@ -210,13 +207,10 @@ final class Evidence {
   void onObservation(Observation o, long timestamp) {
     ts = timestamp;
     String campaign = o.getCampaignId();
-    CampaignBook book = book(campaign);
-    if (book.getJudged()) {
-      late(campaign, o, "the campaign was judged already");
+    CampaignBook book = admit(campaign, o, o.getPhase(), "observations", o.getEventTime());
+    if (book == null) {
       return;
     }
-    count(book, o.getPhase(), "observations");
-    touch(book, o.getEventTime());
     if (!o.getFinal$()) {
       stores.books().put(campaign, book);
       advance(campaign, book);
@@ -268,13 +262,10 @@ final class Evidence {
   void onCheck(CheckResult c, long timestamp) {
     ts = timestamp;
     String campaign = c.getCampaignId();
-    CampaignBook book = book(campaign);
-    if (book.getJudged()) {
-      late(campaign, c, "the campaign was judged already");
+    CampaignBook book = admit(campaign, c, c.getPhase(), "checks", c.getEventTime());
+    if (book == null) {
       return;
     }
-    count(book, c.getPhase(), "checks");
-    touch(book, c.getEventTime());
     stores.books().put(campaign, book);
     String check = c.getCheck();
     if (c.getPhase() == 4 && c.getFault() != null) {
@@ -328,13 +319,10 @@ final class Evidence {
   void onFault(FaultEvent f, long timestamp) {
     ts = timestamp;
     String campaign = f.getCampaignId();
-    CampaignBook book = book(campaign);
-    if (book.getJudged()) {
-      late(campaign, f, "the campaign was judged already");
+    CampaignBook book = admit(campaign, f, f.getPhase(), "faults", f.getEventTime());
+    if (book == null) {
       return;
     }
-    count(book, f.getPhase(), "faults");
-    touch(book, f.getEventTime());
     stores.books().put(campaign, book);
     if (f.getAction() == FaultAction.NOT_APPLIED) {
       String reason = f.getReason() == null ? "no reason given" : f.getReason();
@@ -562,6 +550,22 @@ final class Evidence {
   private FaultBook fault(String campaign, String fault) {
     FaultBook fb = stores.faults().get(Keys.fault(campaign, fault));
     return fb != null ? fb : FaultBook.newBuilder().setFault(fault).build();
+  }
+
+  /**
+   * The campaign's book with {@code value} counted (as {@code <phase>/<kind>}) and its time noted,
+   * or null when the campaign was judged already: then {@code value} is refused as late evidence.
+   */
+  private CampaignBook admit(String campaign, SpecificRecord value, int phase, String kind,
+      Instant time) {
+    CampaignBook book = book(campaign);
+    if (book.getJudged()) {
+      late(campaign, value, "the campaign was judged already");
+      return null;
+    }
+    count(book, phase, kind);
+    touch(book, time);
+    return book;
   }
 
   private static void count(CampaignBook book, int phase, String kind) {
