@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,7 +51,9 @@ import picocli.CommandLine.Spec;
         + " phase 2 with its quorum probes, phase 3 snapshot/restore round trip, phase 4:"
         + " kill_primary_mid_write, partition_minority, drop_random_acks), judges it live with"
         + " Streams, writes runs/<id>/ with the sink and"
-        + " prints the verdict table. Needs root (iptables, sshd, users).",
+        + " prints the verdict table. Needs root (iptables, sshd, users); as root on Debian it"
+        + " first installs the packages it lacks with apt-get, otherwise it says what to run and"
+        + " falls back to --import-sample.",
         "--import-sample instead publishes the bundled seed-format sample (samples/demo-campaign,"
             + " partition_minority failing the way r20 did) through the same pipeline.",
         "Exits 0 when the verdict is PASS, 3 when it is not."})
@@ -102,12 +105,26 @@ public final class DemoCommand implements Callable<Integer> {
   /** Where the demo's cluster lives; tests substitute their own. */
   Path clusterDir = Home.dir().resolve(".shipgate").resolve("cluster");
 
+  /** The machine the live demo would run on; a test can substitute its own. */
+  DebianSetup.Host host = DebianSetup.Host.current();
+
+  /** The cluster's executables, etcdctl (the checks) and iptables (the partition faults). */
+  static final List<String> LIVE_EXECUTABLES = Stream.concat(
+      LocalCluster.executables(Target.ETCD).stream(),
+      Stream.of("/usr/bin/etcdctl", "/usr/sbin/iptables")).toList();
+
+  static final DebianSetup.Purpose LIVE_PURPOSE = new DebianSetup.Purpose("demo", "the live demo",
+      "the live demo's 3-node etcd cluster, its sshd per node and iptables partitions",
+      "falling back to --import-sample");
+
+  /** Whether the live demo can run: root, and its packages there (installed now if need be). */
+  private boolean liveDemoReady() {
+    return new DebianSetup(host, LIVE_PURPOSE).ensure(LIVE_EXECUTABLES,
+        Home.dir().resolve(".shipgate").resolve("demo-apt-get.log"), System.out);
+  }
+
   private CampaignOutcome runLiveCampaign(String id, String bootstrap, SchemaRegistry registry,
       SignalAbort abort) {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      throw new ShipgateException("the live demo needs root (sshd per node, a user per node,"
-          + " iptables); as another user run `./shipgate demo --import-sample`");
-    }
     long tc = System.nanoTime();
     Optional<LocalCluster> attached = LocalCluster.attach(clusterDir);
     LocalCluster cluster = attached.isPresent() && attached.get().target() == Target.ETCD
@@ -166,6 +183,9 @@ public final class DemoCommand implements Callable<Integer> {
   private int demo(SignalAbort abort) throws Exception {
     long t0 = System.nanoTime();
     String aborted = null;
+    if (!importSample && !liveDemoReady()) {
+      importSample = true;
+    }
     Path home = Home.dir();
     Path samplePath = sample != null ? sample : home.resolve("samples").resolve("demo-campaign");
     Path runs = runsDir != null ? runsDir : home.resolve("runs");

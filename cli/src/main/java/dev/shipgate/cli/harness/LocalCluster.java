@@ -621,10 +621,15 @@ public final class LocalCluster implements AutoCloseable {
   // start
   // ---------------------------------------------------------------------------------------------
 
+  /** The executables {@link #start} needs for {@code target} (checked before it starts anything). */
+  public static List<String> executables(Target target) {
+    return List.of(SSHD, SSH_KEYGEN, SETPRIV, target == Target.ETCD ? ETCD : REDIS);
+  }
+
   private static void preflight(Path root, Target target, int sshPort, int clientPort,
       int peerPort) {
     List<String> missing = new ArrayList<>();
-    for (String bin : List.of(SSHD, SSH_KEYGEN, SETPRIV, target == Target.ETCD ? ETCD : REDIS)) {
+    for (String bin : executables(target)) {
       if (!Files.isExecutable(Path.of(bin))) {
         missing.add(bin);
       }
