@@ -113,6 +113,9 @@ public final class StreamsCommand implements Callable<Integer> {
     connection.clientProperties().forEach((k, v) -> overrides.put(k.toString(), v));
     overrides.put("application.id", applicationId);
     overrides.put("replication.factor", replicationFactor);
+    // the changelog and repartition topics: as safe as the input topics
+    dev.shipgate.cli.stack.TopicCreator.minInsyncReplicas(replicationFactor)
+        .ifPresent(n -> overrides.put("topic.min.insync.replicas", n));
     overrides.put("state.dir", (stateDir != null ? stateDir
         : Home.dir().resolve(".shipgate").resolve("streams-state")).toString());
     return StreamsConfigFactory.create(connection.bootstrapServers(), overrides);

@@ -42,6 +42,14 @@ public final class TopicCreator {
         Topics.outputs().stream().<Topic<?, ?>>map(t -> t.prefixed(prefix)).toList());
   }
 
+  /**
+   * {@code min.insync.replicas} for topics of {@code replicationFactor} replicas: 2 from 3 replicas
+   * on (an acknowledged event survives the loss of one broker), the broker's default below that.
+   */
+  public static java.util.Optional<String> minInsyncReplicas(int replicationFactor) {
+    return replicationFactor >= 3 ? java.util.Optional.of("2") : java.util.Optional.empty();
+  }
+
   private static Result createMissing(Admin admin, short replicationFactor,
       List<? extends Topic<?, ?>> topics) {
     List<String> created = new ArrayList<>();
@@ -56,6 +64,7 @@ public final class TopicCreator {
         }
         Map<String, String> cfg = new HashMap<>(t.configs());
         cfg.put("cleanup.policy", t.cleanupPolicy());
+        minInsyncReplicas(replicationFactor).ifPresent(n -> cfg.put("min.insync.replicas", n));
         toCreate.add(new NewTopic(t.name(), t.partitions(), replicationFactor).configs(cfg));
       }
       List<String> updated = alignConfigs(admin, existing);
