@@ -12,9 +12,10 @@ trap 'rm -rf "$work"' EXIT
 git clone -q . "$work/shipgate"
 image=shipgate-base:bookworm-jre17
 docker image inspect "$image" >/dev/null 2>&1 || { echo "no $image: run ./shipgate images build" >&2; exit 2; }
-# --privileged: the live demo applies iptables rules and mounts nothing else; the overlay needs it too
-docker run --rm --privileged --label dev.shipgate=true --pull never \
-  -v "$m2":/m2-ro:ro -v "$work/shipgate":/src:ro "$image" bash -c '
+# NET_ADMIN: the live demo's iptables partitions; SYS_ADMIN: the overlay over the read-only Maven cache
+# (its upper layer on a tmpfs: overlayfs refuses an upper layer on the container's own overlay)
+docker run --rm --cap-add NET_ADMIN --cap-add SYS_ADMIN --tmpfs /tmp/m2 --label dev.shipgate=true \
+  --pull never -v "$m2":/m2-ro:ro -v "$work/shipgate":/src:ro "$image" bash -c '
     set -e
     mkdir -p /root/.m2/repository /tmp/m2/up /tmp/m2/work
     mount -t overlay overlay -o lowerdir=/m2-ro,upperdir=/tmp/m2/up,workdir=/tmp/m2/work /root/.m2/repository

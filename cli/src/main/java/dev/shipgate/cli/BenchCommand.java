@@ -125,7 +125,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (what == What.imports) {
       return ImportBenchReport.run(cycles == null ? 100_000 : cycles, runs);
     }
-    Path dir = Home.dir().resolve(".shipgate").resolve("cluster");
+    Path dir = Home.clusterDir();
     LocalCluster cluster = LocalCluster.attach(dir).filter(c -> c.target() == Target.ETCD)
         .orElseThrow(() -> new ShipgateException("no local etcd cluster under " + dir
             + ": run ./shipgate cluster up first"));

@@ -27,7 +27,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "cluster", mixinStandardHelpOptions = true,
     description = {"A real 3-node cluster on this machine to run campaigns against: etcd (or"
         + " Redis) members on 127.0.0.11-13, each running as its own OS user behind its own sshd"
-        + " (host keys checked), under .shipgate/cluster/. Needs root.",
+        + " (host keys checked), under .shipgate/cluster/ (under /var/tmp/shipgate-cluster-*"
+        + " when a directory above the checkout is closed to other users, as /root is). Needs root.",
         "up also writes .shipgate/cluster/campaign.yaml, ready for `shipgate run`.",
         "heal undoes what a dead driver left on the nodes (its lease says which campaign):"
             + " iptables rules tagged with it removed, stopped members SIGCONTed, killed members"
@@ -56,7 +57,7 @@ public final class ClusterCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Path dir = Home.dir().resolve(".shipgate").resolve("cluster");
+    Path dir = Home.clusterDir();
     switch (action) {
       case up -> {
         Optional<LocalCluster> running = LocalCluster.attach(dir);
@@ -69,8 +70,8 @@ public final class ClusterCommand implements Callable<Integer> {
             List.of(2, 4), cluster.target() == Target.ETCD
                 ? List.of("kill_primary_mid_write", "partition_minority", "drop_random_acks")
                 : List.of("kill_primary_mid_write", "drop_random_acks"), 5, 50));
-        System.out.println("campaign file: " + Home.dir().relativize(campaign)
-            + "  (./shipgate run " + Home.dir().relativize(campaign) + ")");
+        Path shown = campaign.startsWith(Home.dir()) ? Home.dir().relativize(campaign) : campaign;
+        System.out.println("campaign file: " + shown + "  (./shipgate run " + shown + ")");
         return ExitCodes.OK;
       }
       case heal -> {

@@ -103,7 +103,7 @@ public final class DemoCommand implements Callable<Integer> {
   StackConfig stackConfig = StackConfig.defaults();
 
   /** Where the demo's cluster lives; tests substitute their own. */
-  Path clusterDir = Home.dir().resolve(".shipgate").resolve("cluster");
+  Path clusterDir = Home.clusterDir();
 
   /** The machine the live demo would run on; a test can substitute its own. */
   DebianSetup.Host host = DebianSetup.Host.current();

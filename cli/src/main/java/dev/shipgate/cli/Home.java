@@ -1,6 +1,13 @@
 package dev.shipgate.cli;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** Where shipgate is installed: -Dshipgate.home, $SHIPGATE_HOME, else the working directory. */
 public final class Home {
@@ -12,5 +19,43 @@ public final class Home {
       p = System.getenv("SHIPGATE_HOME");
     }
     return Path.of(p == null || p.isBlank() ? "." : p).toAbsolutePath().normalize();
+  }
+
+  /** Where {@code shipgate cluster} and the demo keep the local cluster; see {@link #clusterDir(Path, Path)}. */
+  public static Path clusterDir() {
+    return clusterDir(dir(), Path.of("/var/tmp"));
+  }
+
+  /**
+   * {@code <home>/.shipgate/cluster}, unless a directory above it is closed to other users (on a
+   * fresh Debian machine /root is 0700, and a checkout under it is the first thing a newcomer
+   * makes): each node's etcd runs as its own OS user and must reach its data directory, so the
+   * cluster then lives under {@code <spare>/shipgate-cluster-<8 hex digits of the home's path>},
+   * the same directory every time for the same checkout.
+   */
+  static Path clusterDir(Path home, Path spare) {
+    Path preferred = home.resolve(".shipgate").resolve("cluster");
+    for (Path p = home; p != null; p = p.getParent()) {
+      if (!Files.exists(p)) {
+        continue;
+      }
+      try {
+        if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+          return spare.resolve("shipgate-cluster-" + hash(home.toString()));
+        }
+      } catch (IOException | UnsupportedOperationException e) {
+        return preferred;
+      }
+    }
+    return preferred;
+  }
+
+  private static String hash(String s) {
+    try {
+      byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(h, 0, 4);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 }
