@@ -901,11 +901,17 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The process's executable: {@code /proc/<pid>/exe}, or, where that link cannot be read (a
+   * root without CAP_SYS_PTRACE, as in a default container, may not read another user's), the
+   * real path of the first word of its command line.
+   */
   private static Path exe(long pid) {
     try {
       return Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe"));
     } catch (IOException e) {
-      return null;
+      String argv0 = cmdline(pid).strip().split(" ", 2)[0];
+      return argv0.startsWith("/") ? realPath(argv0) : null;
     }
   }
 
