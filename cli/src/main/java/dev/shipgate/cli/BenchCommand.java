@@ -57,14 +57,17 @@ import picocli.CommandLine.Parameters;
             + " changelog bytes; latency on the idle instance. --runs runs, min/median/max.",
         "import (no cluster needed; a broker of its own on 127.0.0.1:28092): ./shipgate import of"
             + " a per-cycle JSONL file of --cycles cycles (default 100000 for import) vs the"
-            + " broker's ProducerPerformance sending as many records of the same size."})
+            + " broker's ProducerPerformance sending as many records of the same size.",
+        "cluster (Docker; ./shipgate images build first): --events events in six campaigns on"
+            + " the compose file's 3-broker cluster (project shipgate-bench), judged by one and"
+            + " then by two Streams instances in containers, vs ConsumerPerformance."})
 public final class BenchCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "WHAT",
-      description = "writes, settle, streams or import", converter = WhatConverter.class)
+      description = "writes, settle, streams, import or cluster", converter = WhatConverter.class)
   What what;
 
-  enum What { writes, settle, streams, imports }
+  enum What { writes, settle, streams, imports, cluster }
 
   /** {@code import} is a Java keyword: the constant is {@code imports}. */
   static final class WhatConverter implements picocli.CommandLine.ITypeConverter<What> {
@@ -78,8 +81,8 @@ public final class BenchCommand implements Callable<Integer> {
           return w;
         }
       }
-      throw new picocli.CommandLine.TypeConversionException("expected writes, settle, streams or"
-          + " import, got '" + value + "'");
+      throw new picocli.CommandLine.TypeConversionException("expected writes, settle, streams,"
+          + " import or cluster, got '" + value + "'");
     }
   }
 
@@ -121,6 +124,9 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (what == What.streams) {
       return StreamsBenchReport.run(events, runs, heap, threads, latencySamples);
+    }
+    if (what == What.cluster) {
+      return ClusterScaleBench.report(events, runs);
     }
     if (what == What.imports) {
       return ImportBenchReport.run(cycles == null ? 100_000 : cycles, runs);

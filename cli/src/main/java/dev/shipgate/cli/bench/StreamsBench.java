@@ -269,7 +269,8 @@ public final class StreamsBench {
   }
 
   /** records/s over everything, and over fetching only (without the group join). */
-  private static double[] consumerPerformance(String bootstrap, long n) throws Exception {
+  /** ConsumerPerformance over the input topics: records/s, and fetch-only records/s. */
+  public static double[] consumerPerformance(String bootstrap, long n) throws Exception {
     Process p = new ProcessBuilder(BenchBroker.tool(
         "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,
         "--include", BenchBroker.INPUTS, "--messages", String.valueOf(n), "--timeout", "60000",
