@@ -1,5 +1,6 @@
 package dev.shipgate.cli;
 
+import dev.shipgate.cli.harness.EmptyPrimaryRestart;
 import dev.shipgate.cli.harness.LocalCluster;
 import dev.shipgate.cli.harness.RespClient;
 import dev.shipgate.events.FaultAction;
@@ -16,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A test-only fault class for the Redis harness: {@code restart_primary_empty} SIGKILLs the Redis
- * primary, empties its data dir and starts it again ({@link LocalCluster#restartPrimaryWithEmptyData});
+ * primary, empties its data dir and starts it again ({@link EmptyPrimaryRestart#restart});
  * the replicas resynchronise from the empty primary and drop every key. It runs on this machine
  * through the harness (not over SSH), says so in its mechanism, and reads the effect back (the
  * new PID, the primary's DBSIZE, the replicas' link to the new replication id) as evidence.
@@ -51,7 +52,7 @@ final class RestartPrimaryEmptyFaultSpec implements FaultSpec {
       @Override
       public FaultResult inject(FaultContext context) {
         Node p = cluster.primary();
-        String command = "LocalCluster.restartPrimaryWithEmptyData(" + p.name() + ")";
+        String command = "EmptyPrimaryRestart.restart(" + p.name() + ")";
         if (!context.primary().name().equals(p.name())) {
           return FaultResult.notApplied(context.primary().name(), MECHANISM, null, null,
               "the driver's primary is " + context.primary().name() + ", the harness's Redis"
@@ -60,7 +61,7 @@ final class RestartPrimaryEmptyFaultSpec implements FaultSpec {
         OptionalLong before = cluster.targetPid(p);
         long dbsizeBefore = dbsize(p);
         try {
-          cluster.restartPrimaryWithEmptyData(Duration.ofSeconds(20));
+          EmptyPrimaryRestart.restart(cluster, Duration.ofSeconds(20));
         } catch (RuntimeException e) {
           return FaultResult.notApplied(p.name(), MECHANISM, command, null,
               "restart with an empty data dir failed: " + e.getMessage());

@@ -9,10 +9,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +27,6 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,8 +71,6 @@ public final class LocalCluster implements AutoCloseable {
   static final String SSHD = "/usr/sbin/sshd";
   static final String SSH_KEYGEN = "/usr/bin/ssh-keygen";
   static final String SETPRIV = "/usr/bin/setpriv";
-  static final String ETCD = "/usr/bin/etcd";
-  static final String REDIS = "/usr/bin/redis-server";
   static final String CLIENT_KEY = "client_ed25519";
 
   private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
@@ -94,8 +86,6 @@ public final class LocalCluster implements AutoCloseable {
   private final List<Node> nodes;
   private final Set<String> createdUsers;
   private final List<UserIds> userIds;
-  private final HttpClient http = HttpClient.newBuilder()
-      .connectTimeout(Duration.ofSeconds(1)).build();
   private volatile long startMillis;
   private boolean closed;
 
@@ -142,14 +132,7 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static LocalCluster start(Path dir, Target target, int sshPort, int clientPort,
       int peerPort) {
-    if (target == Target.REDIS && peerPort != clientPort) {
-      throw new IllegalArgumentException("Redis replicates over its client port: peer port "
-          + peerPort + " must equal client port " + clientPort);
-    }
-    if (target == Target.ETCD && peerPort == clientPort) {
-      throw new IllegalArgumentException("etcd needs distinct client and peer ports, got "
-          + clientPort + " for both");
-    }
+    target.clusterTarget().checkPorts(clientPort, peerPort);
     long t0 = System.nanoTime();
     Path root = dir.toAbsolutePath().normalize();
     preflight(root, target, sshPort, clientPort, peerPort);
@@ -274,15 +257,9 @@ public final class LocalCluster implements AutoCloseable {
    * {@code redis-server --version}: "Redis server v=7.0.15 ..."), or empty when it cannot be read.
    */
   public Optional<String> targetVersion() {
-    String binary = target == Target.ETCD ? ETCD : REDIS;
-    CommandOutput r = run(List.of(binary, "--version"), COMMAND_TIMEOUT);
-    return r.exit() == 0 ? parseVersion(target, r.output()) : Optional.empty();
-  }
-
-  static Optional<String> parseVersion(Target target, String output) {
-    Matcher m = Pattern.compile(target == Target.ETCD
-        ? "(?m)^etcd Version:\\s*(\\S+)" : "Redis server v=(\\S+)").matcher(output);
-    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+    ClusterTarget t = target.clusterTarget();
+    CommandOutput r = run(List.of(t.binary(), "--version"), COMMAND_TIMEOUT);
+    return r.exit() == 0 ? t.parseVersion(r.output()) : Optional.empty();
   }
 
   public Target target() {
@@ -330,8 +307,8 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The PID in {@code node}'s pid file when that process is alive and is this harness's target. */
   public OptionalLong targetPid(Node node) {
-    OptionalLong pid = readPid(Path.of(node.pidFile()));
-    if (pid.isPresent() && alive(pid.getAsLong()) && isOurTarget(node, pid.getAsLong())) {
+    OptionalLong pid = Processes.readPid(Path.of(node.pidFile()));
+    if (pid.isPresent() && Processes.alive(pid.getAsLong()) && isOurTarget(node, pid.getAsLong())) {
       return pid;
     }
     return OptionalLong.empty();
@@ -342,7 +319,7 @@ public final class LocalCluster implements AutoCloseable {
    * answers PING and, on a replica, reports {@code master_link_status:up}.
    */
   public boolean healthy(Node node) {
-    return target == Target.ETCD ? etcdHealthy(node) : redisHealthy(node);
+    return target.clusterTarget().healthy(node);
   }
 
   /** Waits until every node's target is {@link #healthy}; throws when {@code timeout} passes. */
@@ -357,45 +334,6 @@ public final class LocalCluster implements AutoCloseable {
         throw new LocalClusterException(target + " not healthy on " + sick + " after "
             + timeout.toMillis() + " ms; logs: " + sick.stream()
                 .map(s -> tail(targetLog(node(s)), 5)).collect(Collectors.joining(" | ")));
-      }
-      sleep(50);
-    }
-  }
-
-  /**
-   * Redis only: SIGKILLs the primary, empties its data dir and starts it again with
-   * {@link Node#startCommand()}. The replicas then resynchronise from the empty primary and drop
-   * every key: a real loss of acknowledged writes. Returns when the primary answers and both
-   * replicas follow its new replication id with the link up.
-   */
-  public void restartPrimaryWithEmptyData(Duration timeout) {
-    if (target != Target.REDIS) {
-      throw new UnsupportedOperationException("restart with an empty data dir is a Redis scenario;"
-          + " this cluster runs " + target);
-    }
-    Node p = primary();
-    OptionalLong pid = targetPid(p);
-    if (pid.isPresent()) {
-      signal(pid.getAsLong(), "KILL");
-      awaitDead(List.of(pid.getAsLong()), Duration.ofSeconds(5));
-    }
-    Path data = nodeDir(dir, p.name()).resolve("data");
-    deleteTree(data);
-    mkdirs(data);
-    run(List.of("chown", p.processUser() + ":", data.toString()), COMMAND_TIMEOUT);
-    chmod(data, "rwx------");
-    CommandOutput r = run(List.of("/bin/bash", "-c", p.startCommand()), COMMAND_TIMEOUT);
-    if (r.exit() != 0) {
-      throw new LocalClusterException("restarting the Redis primary failed: " + r.output());
-    }
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      if (replicasFollowPrimary()) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new LocalClusterException("replicas did not resynchronise with the restarted primary"
-            + " within " + timeout.toMillis() + " ms");
       }
       sleep(50);
     }
@@ -455,20 +393,18 @@ public final class LocalCluster implements AutoCloseable {
     for (Node n : nodes) {
       targetPid(n).ifPresent(pids::add);
     }
-    if (target == Target.ETCD) {
-      // an etcd leader on SIGTERM hands leadership to a live follower first; with every member
-      // stopping at once it waits for nobody until SIGKILL. One at a time each stop is quick.
+    if (target.clusterTarget().stopsOneAtATime()) {
       for (long pid : pids) {
-        stopAll(List.of(pid));
+        Processes.stop(List.of(pid), STOP_GRACE);
       }
     } else {
-      stopAll(pids);
+      Processes.stop(pids, STOP_GRACE);
     }
     List<Long> sshds = new ArrayList<>();
     for (Node n : nodes) {
       sshdPid(n).ifPresent(sshds::add);
     }
-    stopAll(sshds);
+    Processes.stop(sshds, STOP_GRACE);
     List<Long> left = new ArrayList<>();
     for (Node n : nodes) {
       targetPid(n).ifPresent(left::add);
@@ -552,31 +488,8 @@ public final class LocalCluster implements AutoCloseable {
   static String startCommand(Path root, Target target, int clientPort, int peerPort, int i,
       UserIds ids) {
     Path nd = nodeDir(root, NAMES.get(i));
-    String address = ADDRESSES.get(i);
-    String data = nd.resolve("data").toString();
-    List<String> argv = new ArrayList<>();
-    if (target == Target.ETCD) {
-      String cluster = "";
-      for (int j = 0; j < NAMES.size(); j++) {
-        cluster += (j > 0 ? "," : "") + NAMES.get(j) + "=http://" + ADDRESSES.get(j) + ":"
-            + peerPort;
-      }
-      String client = "http://" + address + ":" + clientPort;
-      String peer = "http://" + address + ":" + peerPort;
-      argv.addAll(List.of(ETCD, "--name", NAMES.get(i), "--data-dir", data,
-          "--listen-client-urls", client, "--advertise-client-urls", client,
-          "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-          "--initial-cluster", cluster, "--initial-cluster-token", "shipgate-local",
-          "--initial-cluster-state", "new", "--heartbeat-interval", "100",
-          "--election-timeout", "1000", "--logger", "zap", "--log-outputs", "stderr"));
-    } else {
-      argv.addAll(List.of(REDIS, "--bind", address, "--port", String.valueOf(clientPort),
-          "--dir", data, "--save", "", "--appendonly", "no", "--protected-mode", "no",
-          "--daemonize", "no", "--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"));
-      if (i > 0) {
-        argv.addAll(List.of("--replicaof", ADDRESSES.get(0), String.valueOf(clientPort)));
-      }
-    }
+    List<String> argv = target.clusterTarget().startArgv(NAMES, ADDRESSES, i, nd.resolve("data"),
+        clientPort, peerPort);
     // setpriv execs (runuser forks and would leave a root parent as the PID); setsid in a
     // non-interactive shell's background job is not a group leader, so it execs too: $! is the
     // target's own PID
@@ -623,7 +536,7 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The executables {@link #start} needs for {@code target} (checked before it starts anything). */
   public static List<String> executables(Target target) {
-    return List.of(SSHD, SSH_KEYGEN, SETPRIV, target == Target.ETCD ? ETCD : REDIS);
+    return List.of(SSHD, SSH_KEYGEN, SETPRIV, target.clusterTarget().binary());
   }
 
   private static void preflight(Path root, Target target, int sshPort, int clientPort,
@@ -750,7 +663,7 @@ public final class LocalCluster implements AutoCloseable {
         OptionalLong pid = targetPid(n);
         if (pid.isEmpty()) {
           Path pf = Path.of(n.pidFile());
-          if (Files.exists(pf) && readPid(pf).isPresent()) {
+          if (Files.exists(pf) && Processes.readPid(pf).isPresent()) {
             throw new LocalClusterException(target + " on node " + n.name() + " exited: "
                 + tail(targetLog(n), 10));
           }
@@ -783,67 +696,15 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // health
-  // ---------------------------------------------------------------------------------------------
-
-  private boolean etcdHealthy(Node n) {
-    try {
-      HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-              URI.create("http://" + n.address() + ":" + n.clientPort() + "/health"))
-          .timeout(Duration.ofSeconds(1)).GET().build(), HttpResponse.BodyHandlers.ofString());
-      return r.statusCode() == 200 && r.body().replace(" ", "").contains("\"health\":\"true\"");
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private boolean redisHealthy(Node n) {
-    try (RespClient c = new RespClient(n.address(), n.clientPort(), Duration.ofSeconds(1))) {
-      if (!"PONG".equals(c.call("PING"))) {
-        return false;
-      }
-      if (n.index() == 0) {
-        return true;
-      }
-      String info = (String) c.call("INFO", "replication");
-      return "up".equals(RespClient.infoField(info, "master_link_status"));
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  private boolean replicasFollowPrimary() {
-    try (RespClient p = new RespClient(primary().address(), primary().clientPort(),
-        Duration.ofSeconds(1))) {
-      String replid = RespClient.infoField((String) p.call("INFO", "replication"), "master_replid");
-      for (Node n : nodes.subList(1, nodes.size())) {
-        try (RespClient r = new RespClient(n.address(), n.clientPort(), Duration.ofSeconds(1))) {
-          String info = (String) r.call("INFO", "replication");
-          if (!"up".equals(RespClient.infoField(info, "master_link_status"))
-              || !replid.equals(RespClient.infoField(info, "master_replid"))) {
-            return false;
-          }
-        }
-      }
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  // ---------------------------------------------------------------------------------------------
   // processes
   // ---------------------------------------------------------------------------------------------
 
   private OptionalLong sshdPid(Node n) {
     Path nd = nodeDir(dir, n.name());
-    OptionalLong pid = readPid(nd.resolve("sshd.pid"));
-    if (pid.isPresent() && alive(pid.getAsLong())
-        && realPath(SSHD).equals(exe(pid.getAsLong()))
-        && cmdline(pid.getAsLong()).contains(nd.resolve("sshd_config").toString())) {
+    OptionalLong pid = Processes.readPid(nd.resolve("sshd.pid"));
+    if (pid.isPresent() && Processes.alive(pid.getAsLong())
+        && Processes.realPath(SSHD).equals(Processes.exe(pid.getAsLong()))
+        && Processes.cmdline(pid.getAsLong()).contains(nd.resolve("sshd_config").toString())) {
       return pid;
     }
     return OptionalLong.empty();
@@ -851,107 +712,11 @@ public final class LocalCluster implements AutoCloseable {
 
   private boolean isOurTarget(Node n, long pid) {
     // Debian's redis-server is a symlink to redis-check-rdb: compare real paths
-    if (!realPath(target == Target.ETCD ? ETCD : REDIS).equals(exe(pid))) {
+    if (!Processes.realPath(target.clusterTarget().binary()).equals(Processes.exe(pid))) {
       return false;
     }
     UserIds ids = userIds.get(n.index());
-    return ids != null && ids.uid() == uid(pid);
-  }
-
-  private void stopAll(List<Long> pids) {
-    if (pids.isEmpty()) {
-      return;
-    }
-    for (long pid : pids) {
-      signal(pid, "CONT");
-      signal(pid, "TERM");
-    }
-    List<Long> left = awaitDead(pids, STOP_GRACE);
-    for (long pid : left) {
-      log.warn("pid {} ignored SIGTERM for {} ms, sending SIGKILL", pid, STOP_GRACE.toMillis());
-      signal(pid, "KILL");
-    }
-    awaitDead(left, Duration.ofSeconds(5));
-  }
-
-  /** Waits until each PID is gone or a zombie; returns those still running. */
-  private static List<Long> awaitDead(List<Long> pids, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      List<Long> left = pids.stream().filter(LocalCluster::alive).toList();
-      if (left.isEmpty() || System.nanoTime() > deadline) {
-        return left;
-      }
-      sleep(50);
-    }
-  }
-
-  private static void signal(long pid, String sig) {
-    run(List.of("kill", "-s", sig, String.valueOf(pid)), COMMAND_TIMEOUT);
-  }
-
-  /** Alive = exists and is not a zombie (an orphan stays {@code Z} for a while here). */
-  static boolean alive(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      int close = stat.lastIndexOf(')');
-      return close > 0 && stat.length() > close + 2 && stat.charAt(close + 2) != 'Z';
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
-  /**
-   * The process's executable: {@code /proc/<pid>/exe}, or, where that link cannot be read (a
-   * root without CAP_SYS_PTRACE, as in a default container, may not read another user's), the
-   * real path of the first word of its command line.
-   */
-  private static Path exe(long pid) {
-    try {
-      return Files.readSymbolicLink(Path.of("/proc/" + pid + "/exe"));
-    } catch (IOException e) {
-      String argv0 = cmdline(pid).strip().split(" ", 2)[0];
-      return argv0.startsWith("/") ? realPath(argv0) : null;
-    }
-  }
-
-  private static Path realPath(String bin) {
-    try {
-      return Path.of(bin).toRealPath();
-    } catch (IOException e) {
-      return Path.of(bin);
-    }
-  }
-
-  private static String cmdline(long pid) {
-    try {
-      return Files.readString(Path.of("/proc/" + pid + "/cmdline"), StandardCharsets.UTF_8)
-          .replace('\0', ' ');
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static long uid(long pid) {
-    try {
-      for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-        if (l.startsWith("Uid:")) {
-          return Long.parseLong(l.substring(4).trim().split("\\s+")[0]);
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // gone
-    }
-    return -1;
-  }
-
-  static OptionalLong readPid(Path file) {
-    try {
-      String s = Files.readString(file).trim();
-      return s.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(s));
-    } catch (IOException | NumberFormatException e) {
-      return OptionalLong.empty();
-    }
+    return ids != null && ids.uid() == Processes.uid(pid);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -1124,8 +889,7 @@ public final class LocalCluster implements AutoCloseable {
 
   private static String tail(Path f, int lines) {
     try {
-      List<String> all = Files.readAllLines(f);
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+      return String.join("\n", Processes.tail(f, lines));
     } catch (IOException | RuntimeException e) {
       return "(no " + f + ")";
     }

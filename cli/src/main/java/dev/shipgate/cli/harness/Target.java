@@ -1,7 +1,7 @@
 package dev.shipgate.cli.harness;
 
 /**
- * What {@link LocalCluster} runs on each node.
+ * What {@link LocalCluster} runs on each node; {@link #clusterTarget()} is how.
  *
  * <ul>
  *   <li>{@link #ETCD}: a 3-member etcd 3.4 cluster; client port 2379 (JSON gateway), peer port
@@ -11,23 +11,26 @@ package dev.shipgate.cli.harness;
  * </ul>
  */
 public enum Target {
-  ETCD(2379, 2380),
-  REDIS(6379, 6379);
+  ETCD(new EtcdTarget()),
+  REDIS(new RedisTarget());
 
-  private final int clientPort;
-  private final int peerPort;
+  private final ClusterTarget clusterTarget;
 
-  Target(int clientPort, int peerPort) {
-    this.clientPort = clientPort;
-    this.peerPort = peerPort;
+  Target(ClusterTarget clusterTarget) {
+    this.clusterTarget = clusterTarget;
+  }
+
+  /** What differs per target: binary, start argv, health check, version, default ports. */
+  public ClusterTarget clusterTarget() {
+    return clusterTarget;
   }
 
   public int clientPort() {
-    return clientPort;
+    return clusterTarget.defaultClientPort();
   }
 
   public int peerPort() {
-    return peerPort;
+    return clusterTarget.defaultPeerPort();
   }
 
   /** Parses {@code etcd} / {@code redis} (any case). */

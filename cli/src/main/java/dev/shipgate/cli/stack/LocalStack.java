@@ -1,5 +1,6 @@
 package dev.shipgate.cli.stack;
 
+import dev.shipgate.cli.harness.Processes;
 import dev.shipgate.cli.io.FileTrees;
 import dev.shipgate.schemas.Topics;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,12 +23,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -171,7 +173,7 @@ public final class LocalStack {
       // leave nothing half-started behind: stop exactly what this call started
       for (var s : started.entrySet()) {
         log.warn("stopping {} (pid {}) after a failed start", s.getKey(), s.getValue().handle.pid());
-        stop(s.getValue().handle);
+        Processes.stop(List.of(s.getValue().handle.pid()), STOP_GRACE);
         deleteQuietly(pidFile(s.getKey()));
       }
       throw e;
@@ -343,7 +345,7 @@ public final class LocalStack {
     int port = KAFKA.equals(name) ? config.kafkaPort() : config.registryPort();
     String lastError = "port " + port + " never opened";
     while (System.nanoTime() < deadline) {
-      if (!h.isAlive()) {
+      if (!Processes.alive(h.pid())) {
         throw new StackException(name + " (pid " + h.pid() + ") exited during start-up; see "
             + logHint(name) + "\n" + logTails(name));
       }
@@ -417,29 +419,30 @@ public final class LocalStack {
   // ---------------------------------------------------------------------------------------------
 
   /**
-   * Stops the stack's processes (SIGTERM, up to 15 s, then SIGKILL) and removes the PID files.
-   * Idempotent.
+   * Stops the stack's processes (SIGCONT and SIGTERM, up to 15 s, then SIGKILL) and removes the
+   * PID files. Idempotent.
    *
    * @return one line per service saying what was done
    */
   public List<String> down() {
-    Map<String, ProcessHandle> live = new LinkedHashMap<>();
+    Map<String, Long> live = new LinkedHashMap<>();
     for (String name : SERVICES) {
-      ours(name).ifPresent(h -> live.put(name, h));
+      ours(name).ifPresent(h -> live.put(name, h.pid()));
     }
     // SIGTERM to all first, so they shut down in parallel; times are from that signal
-    long t = System.nanoTime();
-    live.values().forEach(ProcessHandle::destroy);
+    Map<Long, Processes.Stopped> stopped = new HashMap<>();
+    for (Processes.Stopped s : Processes.stop(List.copyOf(live.values()), STOP_GRACE)) {
+      stopped.put(s.pid(), s);
+    }
     List<String> lines = new ArrayList<>();
     for (String name : SERVICES) {
-      ProcessHandle h = live.get(name);
-      if (h == null) {
+      Long pid = live.get(name);
+      if (pid == null) {
         lines.add(name + ": not running");
       } else {
-        boolean graceful = stop(h);
-        lines.add(String.format("%s: stopped pid %d in %d ms%s", name, h.pid(),
-            (System.nanoTime() - t) / 1_000_000, graceful ? "" : " (killed after "
-                + STOP_GRACE.toSeconds() + " s)"));
+        Processes.Stopped s = stopped.get(pid);
+        lines.add(String.format("%s: stopped pid %d in %d ms%s", name, pid, s.millis(),
+            s.killed() ? " (killed after " + STOP_GRACE.toSeconds() + " s)" : ""));
       }
       deleteQuietly(pidFile(name));
     }
@@ -467,7 +470,8 @@ public final class LocalStack {
     List<StackStatus.Service> list = new ArrayList<>();
     for (String name : SERVICES) {
       Optional<ProcessHandle> h = ours(name);
-      long pid = h.map(ProcessHandle::pid).orElseGet(() -> readPid(name).orElse(-1L));
+      long pid = h.map(ProcessHandle::pid)
+          .orElseGet(() -> Processes.readPid(pidFile(name)).orElse(-1L));
       boolean open = true;
       for (int port : ports(name)) {
         open &= portOpen(port);
@@ -555,68 +559,17 @@ public final class LocalStack {
   /** The live process of this stack's service {@code name}: by PID file, else by marker. */
   Optional<ProcessHandle> ours(String name) {
     String marker = marker(name);
-    Optional<ProcessHandle> byPid = readPid(name).flatMap(ProcessHandle::of)
-        .filter(h -> isOurs(h, marker));
-    if (byPid.isPresent()) {
-      return byPid;
+    OptionalLong pid = Processes.readPid(pidFile(name));
+    if (pid.isPresent() && isOurs(pid.getAsLong(), marker)) {
+      return ProcessHandle.of(pid.getAsLong());
     }
     // the PID file may be gone or stale while the process runs on (e.g. deleted by hand)
-    return ProcessHandle.allProcesses().filter(h -> isOurs(h, marker)).findFirst();
+    return ProcessHandle.allProcesses().filter(h -> isOurs(h.pid(), marker)).findFirst();
   }
 
-  private static boolean isOurs(ProcessHandle h, String marker) {
-    if (!h.isAlive()) {
-      return false;
-    }
-    // a zombie (exited, not yet reaped) has no command line any more: treated as dead
-    Optional<String[]> args = h.info().arguments();
-    if (args.isPresent()) {
-      for (String a : args.get()) {
-        if (a.equals(marker)) {
-          return true;
-        }
-      }
-      return false;
-    }
-    return h.info().commandLine().map(c -> c.contains(marker + " ")).orElse(false);
-  }
-
-  private Optional<Long> readPid(String name) {
-    Path f = pidFile(name);
-    try {
-      if (!Files.exists(f)) {
-        return Optional.empty();
-      }
-      return Optional.of(Long.parseLong(Files.readString(f).trim()));
-    } catch (IOException | NumberFormatException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** SIGTERM, wait up to 15 s, then SIGKILL. True when it went on SIGTERM. */
-  private static boolean stop(ProcessHandle h) {
-    if (!h.isAlive()) {
-      return true;
-    }
-    h.destroy();
-    try {
-      h.onExit().get(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (TimeoutException e) {
-      h.destroyForcibly();
-      try {
-        h.onExit().get(5, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // reported by status()
-      }
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      h.destroyForcibly();
-      return false;
-    } catch (ExecutionException e) {
-      return !h.isAlive();
-    }
+  private static boolean isOurs(long pid, String marker) {
+    // a zombie (exited, not yet reaped) counts as dead
+    return Processes.alive(pid) && Processes.arguments(pid).contains(marker);
   }
 
   /**
@@ -675,15 +628,13 @@ public final class LocalStack {
 
   private static String tail(Path f, int n) {
     try {
-      if (!Files.exists(f)) {
-        return "(no such file)\n";
-      }
-      List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
       StringBuilder sb = new StringBuilder();
-      for (String l : lines.subList(Math.max(0, lines.size() - n), lines.size())) {
+      for (String l : Processes.tail(f, n)) {
         sb.append(l).append('\n');
       }
       return sb.toString();
+    } catch (NoSuchFileException e) {
+      return "(no such file)\n";
     } catch (IOException | UncheckedIOException e) {
       return "(unreadable: " + e + ")\n";
     }

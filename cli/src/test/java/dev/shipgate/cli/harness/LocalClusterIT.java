@@ -170,7 +170,7 @@ class LocalClusterIT {
     }
 
     long oldPid = cluster.targetPid(a).orElseThrow();
-    cluster.restartPrimaryWithEmptyData(Duration.ofSeconds(20));
+    EmptyPrimaryRestart.restart(cluster, Duration.ofSeconds(20));
     assertNotEquals(oldPid, cluster.targetPid(a).orElseThrow());
     for (Node n : nodes) {
       assertEquals(0L, dbsize(n), "acknowledged writes lost on " + n.name());
@@ -194,7 +194,7 @@ class LocalClusterIT {
   private void assertAllStopped(List<Node> nodes, List<Long> pids, Set<String> users)
       throws Exception {
     for (long pid : pids) {
-      assertFalse(LocalCluster.alive(pid), "pid " + pid + " (target or sshd) still alive");
+      assertFalse(Processes.alive(pid), "pid " + pid + " (target or sshd) still alive");
     }
     for (Node n : nodes) {
       assertFalse(Files.exists(dir.resolve(n.name()).resolve("data")), "data of " + n.name());
@@ -247,7 +247,7 @@ class LocalClusterIT {
 
   private static void awaitDead(long pid) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (LocalCluster.alive(pid)) {
+    while (Processes.alive(pid)) {
       if (System.nanoTime() > deadline) {
         fail("pid " + pid + " still alive after SIGKILL");
       }
