@@ -54,6 +54,21 @@ public final class DockerEngine {
     return r.code() == 0 ? Optional.of(r.output().strip()) : Optional.empty();
   }
 
+  /** The local image id of {@code tag}; empty when the image is absent. */
+  public Optional<String> imageId(String tag) {
+    Result r = run(List.of(docker, "image", "inspect", "--format", "{{.Id}}", tag), Map.of(), null,
+        Duration.ofSeconds(30));
+    return r.code() == 0 ? Optional.of(r.output().strip()) : Optional.empty();
+  }
+
+  /**
+   * Removes the image {@code id} if no tag and no container uses it any more (what a rebuild
+   * under the same tag leaves behind); an image still in use stays.
+   */
+  public void removeIfUnused(String id) {
+    run(List.of(docker, "image", "rm", id), Map.of(), null, Duration.ofSeconds(60));
+  }
+
   public boolean hasImage(String tag) {
     return run(List.of(docker, "image", "inspect", "--format", "{{.Id}}", tag), Map.of(), null,
         Duration.ofSeconds(30)).code() == 0;

@@ -90,7 +90,11 @@ public final class LocalImages {
         .orElse(false);
     if (!cached) {
       out.printf("images: building %s ...%n", tag);
+      java.util.Optional<String> before = docker.imageId(tag);
       make.run();
+      // the image the tag named before is dangling now: each would keep its own top layer
+      before.filter(id -> !id.equals(docker.imageId(tag).orElse(id)))
+          .ifPresent(docker::removeIfUnused);
     }
     Duration took = Duration.ofNanos(System.nanoTime() - t0);
     long size = docker.imageSize(tag);
