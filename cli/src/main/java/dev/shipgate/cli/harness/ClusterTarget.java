@@ -50,8 +50,14 @@ public interface ClusterTarget {
    */
   boolean healthy(Node node);
 
+  /** Where the version is in the output of {@code <binary> --version}: its first group. */
+  java.util.regex.Pattern versionPattern();
+
   /** The version in the output of {@code <binary> --version}; empty when it holds none. */
-  Optional<String> parseVersion(String versionOutput);
+  default Optional<String> parseVersion(String versionOutput) {
+    java.util.regex.Matcher m = versionPattern().matcher(versionOutput);
+    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  }
 
   /**
    * Whether {@link LocalCluster#close()} stops the nodes one after the other instead of all at

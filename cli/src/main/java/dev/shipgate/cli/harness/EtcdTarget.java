@@ -9,8 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A 3-member etcd 3.4 cluster: client port 2379 (JSON gateway), peer port 2380. */
@@ -85,9 +83,8 @@ final class EtcdTarget implements ClusterTarget {
 
   /** {@code etcd --version} prints "etcd Version: 3.4.23" first. */
   @Override
-  public Optional<String> parseVersion(String versionOutput) {
-    Matcher m = VERSION.matcher(versionOutput);
-    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  public Pattern versionPattern() {
+    return VERSION;
   }
 
   /**

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -74,9 +72,8 @@ final class RedisTarget implements ClusterTarget {
 
   /** {@code redis-server --version} prints "Redis server v=7.0.15 sha=...". */
   @Override
-  public Optional<String> parseVersion(String versionOutput) {
-    Matcher m = VERSION.matcher(versionOutput);
-    return m.find() ? Optional.of(m.group(1)) : Optional.empty();
+  public Pattern versionPattern() {
+    return VERSION;
   }
 
   @Override
