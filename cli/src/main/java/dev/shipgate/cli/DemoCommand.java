@@ -102,11 +102,14 @@ public final class DemoCommand implements Callable<Integer> {
   /** The stack to use; tests substitute their own. */
   StackConfig stackConfig = StackConfig.defaults();
 
-  /** Where the demo's cluster lives; tests substitute their own. */
-  Path clusterDir = Home.clusterDir();
+  /**
+   * Where the demo's cluster lives (default {@link Home#clusterDir()}, resolved when the live demo
+   * runs: picocli builds every command for every invocation); tests substitute their own.
+   */
+  Path clusterDir;
 
-  /** The machine the live demo would run on; a test can substitute its own. */
-  DebianSetup.Host host = DebianSetup.Host.current();
+  /** The machine the live demo would run on (default: this one); a test can substitute its own. */
+  DebianSetup.Host host;
 
   /** The cluster's executables, etcdctl (the checks) and iptables (the partition faults). */
   static final List<String> LIVE_EXECUTABLES = Stream.concat(
@@ -119,6 +122,9 @@ public final class DemoCommand implements Callable<Integer> {
 
   /** Whether the live demo can run: root, and its packages there (installed now if need be). */
   private boolean liveDemoReady() {
+    if (host == null) {
+      host = DebianSetup.Host.current();
+    }
     return new DebianSetup(host, LIVE_PURPOSE).ensure(LIVE_EXECUTABLES,
         Home.dir().resolve(".shipgate").resolve("demo-apt-get.log"), System.out);
   }
@@ -126,6 +132,9 @@ public final class DemoCommand implements Callable<Integer> {
   private CampaignOutcome runLiveCampaign(String id, String bootstrap, SchemaRegistry registry,
       SignalAbort abort) {
     long tc = System.nanoTime();
+    if (clusterDir == null) {
+      clusterDir = Home.clusterDir();
+    }
     Optional<LocalCluster> attached = LocalCluster.attach(clusterDir);
     LocalCluster cluster = attached.isPresent() && attached.get().target() == Target.ETCD
         && attached.get().sshPort() == sshPort
