@@ -1,13 +1,10 @@
 package dev.shipgate.cli;
 
+import dev.shipgate.cli.images.ContentHash;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /** Where shipgate is installed: -Dshipgate.home, $SHIPGATE_HOME, else the working directory. */
 public final class Home {
@@ -41,7 +38,8 @@ public final class Home {
       }
       try {
         if (!Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-          return spare.resolve("shipgate-cluster-" + hash(home.toString()));
+          return spare.resolve("shipgate-cluster-"
+              + ContentHash.sha256Hex(home.toString()).substring(0, 8));
         }
       } catch (IOException | UnsupportedOperationException e) {
         return preferred;
@@ -50,12 +48,4 @@ public final class Home {
     return preferred;
   }
 
-  private static String hash(String s) {
-    try {
-      byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(h, 0, 4);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-  }
 }
