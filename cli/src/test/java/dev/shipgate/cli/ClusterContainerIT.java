@@ -13,15 +13,12 @@ import dev.shipgate.producer.importer.ArtifactImporter;
 import dev.shipgate.producer.importer.ImportOptions;
 import dev.shipgate.producer.importer.ImportReport;
 import dev.shipgate.producer.publish.KafkaEventPublisher;
-import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.Verdict;
 import dev.shipgate.schemas.SchemaBootstrap;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.RestSchemaRegistry;
-import dev.shipgate.sink.ArtifactSink;
-import dev.shipgate.schemas.SeedJson;
 import dev.shipgate.streams.CampaignPartitioner;
 import dev.shipgate.streams.ShipgateStreams;
 import dev.shipgate.streams.StreamsConfigFactory;
@@ -33,12 +30,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -137,38 +130,13 @@ class ClusterContainerIT {
     // both instances through every input (as the single-broker test does), then the sink
     StreamsProgress.awaitCaughtUp(client(), APPLICATION, Duration.ofSeconds(180));
     Path runs = WORK.resolve("runs");
-    Map<String, CampaignVerdict> finals = new ConcurrentHashMap<>();
     Properties sinkProps = client();
     sinkProps.put("group.id", "it-container-sink");
-    try (ArtifactSink sink = new ArtifactSink(sinkProps, registry, runs)) {
-      Optional<CampaignVerdict> last = sink.runUntil(v -> {
-        if (v.getState() == CampaignState.FINISHED) {
-          finals.put(v.getCampaignId(), v);
-        }
-        return finals.keySet().containsAll(campaigns);
-      }, Duration.ofSeconds(180));
-      assertTrue(last.isPresent(), "final verdicts for " + campaigns + ", got " + finals.keySet());
-    }
-    Map<String, Set<String>> found = new TreeMap<>();
-    int compared = 0;
-    for (String campaign : campaigns) {
-      try (Stream<Path> files = Files.list(ReferenceRunsIT.REFERENCE.resolve(campaign))) {
-        for (Path original : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-          Path ours = runs.resolve(campaign).resolve(original.getFileName());
-          assertTrue(Files.exists(ours), "the sink wrote " + ours);
-          Set<String> diffs = new TreeSet<>();
-          ReferenceRunsIT.diff(SeedJson.parse(Files.readString(original)),
-              SeedJson.parse(Files.readString(ours)), "", diffs);
-          if (!diffs.isEmpty()) {
-            found.put(campaign + "/" + original.getFileName(), diffs);
-          }
-          compared++;
-        }
-      }
-    }
-    assertEquals(24, compared, "reference files compared");
+    Map<String, CampaignVerdict> finals = ReferenceRunsIT.sinkUntilFinished(sinkProps, registry,
+        runs, campaigns, Duration.ofSeconds(180));
     // exactly the differences the single-broker run has, no more
-    assertEquals(new TreeMap<>(ReferenceRunsIT.NAMED_DIFFERENCES), found);
+    assertEquals(new TreeMap<>(ReferenceRunsIT.NAMED_DIFFERENCES),
+        ReferenceRunsIT.differencesFromOriginals(campaigns, runs));
     assertEquals(Verdict.FAIL, finals.get("v0.6.0.0-final-r20").getVerdict());
     assertEquals(Verdict.PASS, finals.get("ship-gate-v0.6.3-rc1-r2").getVerdict());
   }
