@@ -36,7 +36,7 @@ class ComposeContainerIT {
     FileTrees.delete(project);
     Files.createDirectories(project.resolve("runs"));
     Files.copy(HOME.resolve("docker-compose.yml"), project.resolve("docker-compose.yml"));
-    copyTree(HOME.resolve("compose"), project.resolve("compose"));
+    FileTrees.copy(HOME.resolve("compose"), project.resolve("compose"));
     String id = "compose-it-" + since.getEpochSecond();
     List<String> compose = List.of("docker-compose", "-p", "shipgate-it", "--project-directory",
         project.toString(), "-f", project.resolve("docker-compose.yml").toString());
@@ -64,15 +64,6 @@ class ComposeContainerIT {
     assertTrue(Files.exists(run.resolve("phase4-partition_minority.jsonl")));
     assertTrue(Files.readString(project.resolve("runs").resolve("index.html")).contains(id));
     assertEquals(List.of(), DockerEvents.pullsSince(since), "image pulls during compose up");
-  }
-
-  private static void copyTree(Path from, Path to) throws java.io.IOException {
-    try (java.util.stream.Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Files.copy(p, to.resolve(from.relativize(p).toString()),
-            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
-      }
-    }
   }
 
   private static List<String> concat(List<String> base, String... more) {

@@ -1,5 +1,6 @@
 package dev.shipgate.cli.images;
 
+import dev.shipgate.cli.io.FileTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -185,23 +186,10 @@ public final class LocalImages {
     }
   }
 
-  static void copyTree(Path from, Path to) throws IOException {
+  private static void copyTree(Path from, Path to) throws IOException {
     if (!Files.isDirectory(from)) {
       throw new ImageException("no directory " + from);
     }
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path p : s.toList()) {
-        Path t = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(t);
-        } else {
-          try {
-            Files.createLink(t, p);
-          } catch (IOException | UnsupportedOperationException e) {
-            Files.copy(p, t, StandardCopyOption.COPY_ATTRIBUTES);
-          }
-        }
-      }
-    }
+    FileTrees.copy(from, to);
   }
 }
