@@ -6,7 +6,6 @@ import com.jcraft.jsch.JSchChangedHostKeyException;
 import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.JSchUnknownHostKeyException;
 import com.jcraft.jsch.Session;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -173,6 +172,9 @@ public final class JschCommandRunner implements CommandRunner {
    * up first and reports it), then {@code TERM} to the command's process group, {@code KILL} 2 s
    * later. The command runs in the login shell, as it would unwrapped.
    */
+  /** What every command sent starts with: the remote shell's stdin is /dev/null. */
+  static final String STDIN_NULL = "exec </dev/null; ";
+
   static String withRemoteTimeout(String command, Duration timeout) {
     long millis = timeout.toMillis() + 1000;
     String seconds = String.format(Locale.ROOT, "%d.%03d", millis / 1000, millis % 1000);
@@ -218,9 +220,13 @@ public final class JschCommandRunner implements CommandRunner {
       ByteArrayOutputStream err) throws JSchException {
     ChannelExec channel = (ChannelExec) session.openChannel("exec");
     try {
-      channel.setCommand(command);
-      // stdin at EOF, like </dev/null: a command reading stdin must not hang.
-      channel.setInputStream(new ByteArrayInputStream(new byte[0]));
+      // stdin from /dev/null on the node: a command reading stdin must not hang. No local input
+      // stream: JSch would start a thread to pump it, and when the remote command ends before
+      // that thread is set up (a fast command on a loaded machine), JSch's own channel close
+      // races its start-up and connect() fails with a NullPointerException although the command
+      // ran (seen once in four compose runs: "opening an exec channel failed").
+      channel.setCommand(STDIN_NULL + command);
+      channel.setInputStream(null);
       // JSch's session thread writes both streams as data arrives: no pipe to fill up.
       channel.setOutputStream(out);
       channel.setErrStream(err);
