@@ -77,13 +77,30 @@ class ClusterContainerIT {
     SchemaBootstrap.registerAll(registry);
     try (Admin admin = Admin.create(client())) {
       TopicCreator.createMissing(admin, (short) 3);
-      TopicDescription writes = admin.describeTopics(List.of(Topics.WRITES.name()))
-          .allTopicNames().get().get(Topics.WRITES.name());
+      // a new topic reaches every broker's metadata a moment after CreateTopics returns: the
+      // broker answering may not host it yet (UnknownTopicOrPartition), so ask until it does
+      org.apache.kafka.common.config.ConfigResource writesConfig =
+          new org.apache.kafka.common.config.ConfigResource(
+              org.apache.kafka.common.config.ConfigResource.Type.TOPIC, Topics.WRITES.name());
+      TopicDescription writes = null;
+      String minIsr = null;
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (minIsr == null) {
+        try {
+          writes = admin.describeTopics(List.of(Topics.WRITES.name())).allTopicNames().get()
+              .get(Topics.WRITES.name());
+          minIsr = admin.describeConfigs(List.of(writesConfig)).all().get().get(writesConfig)
+              .get("min.insync.replicas").value();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+              || System.nanoTime() > deadline) {
+            throw e;
+          }
+          Thread.sleep(200);
+        }
+      }
       assertEquals(3, writes.partitions().get(0).replicas().size(), "3 replicas");
-      assertEquals("2", admin.describeConfigs(List.of(new org.apache.kafka.common.config
-          .ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC,
-              Topics.WRITES.name()))).all().get().values().iterator().next()
-          .get("min.insync.replicas").value(), "min.insync.replicas of " + Topics.WRITES.name());
+      assertEquals("2", minIsr, "min.insync.replicas of " + Topics.WRITES.name());
     }
     long t0 = System.nanoTime();
     streams = cluster.startStreams("streams-1", "streams-2");
