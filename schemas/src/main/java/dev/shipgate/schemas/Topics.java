@@ -11,6 +11,7 @@ import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.results.VisibilitySummary;
 import dev.shipgate.schemas.serde.TrustedAvroClasses;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,10 @@ public final class Topics {
   public static final Topic<String, FaultBound> FAULT_BOUNDS = Topic.keyedByString(
       "shipgate.fault-bounds", FaultBound.class, PARTITIONS, "compact", COMPACTED,
       "Convergence bound per fault class, updated every cycle. Key: <campaign>/<fault>.");
+  public static final Topic<String, VisibilitySummary> VISIBILITY = Topic.keyedByString(
+      "shipgate.visibility", VisibilitySummary.class, PARTITIONS, "compact", COMPACTED,
+      "Slow or lost: visibility latency per node, set-checker counts and write windows per fault"
+          + " class, updated every cycle. Key: <campaign>/<fault>.");
   public static final Topic<String, PhaseVerdict> PHASE_VERDICTS = Topic.keyedByString(
       "shipgate.phase-verdicts", PhaseVerdict.class, PARTITIONS, "compact", COMPACTED,
       "Phase verdicts with the seed-shaped artifact. Key: <campaign>/<phase>[/<node>].");
@@ -92,13 +97,13 @@ public final class Topics {
 
   /** Topics Streams writes. */
   public static List<Topic<String, ? extends SpecificRecord>> outputs() {
-    return List.of(CYCLE_CONVERGENCE, FAULT_BOUNDS, PHASE_VERDICTS, CAMPAIGN_VERDICTS, ALERTS,
-        DEAD_LETTERS);
+    return List.of(CYCLE_CONVERGENCE, FAULT_BOUNDS, VISIBILITY, PHASE_VERDICTS, CAMPAIGN_VERDICTS,
+        ALERTS, DEAD_LETTERS);
   }
 
   /** Every topic, inputs first. */
   public static List<Topic<String, ? extends SpecificRecord>> all() {
     return List.of(CAMPAIGNS, WRITES, FAULTS, OBSERVATIONS, CHECKS, CYCLE_CONVERGENCE,
-        FAULT_BOUNDS, PHASE_VERDICTS, CAMPAIGN_VERDICTS, ALERTS, DEAD_LETTERS);
+        FAULT_BOUNDS, VISIBILITY, PHASE_VERDICTS, CAMPAIGN_VERDICTS, ALERTS, DEAD_LETTERS);
   }
 }

@@ -71,7 +71,10 @@ final class ConvergenceRules {
       fail = orZero(cb.getTallyFail());
       writes = cb.getTallyWrites() != null ? cb.getTallyWrites() : ok + quorum + fail;
     }
-    List<NodeHeld> nodes = cb.getNodes() == null ? List.of() : cb.getNodes();
+    List<NodeHeld> finals = cb.getNodes() == null ? List.of() : cb.getNodes();
+    // the counts are the seed point's (the poll the seed's fixed settle counts); the lost ids are
+    // the end of the settle's
+    List<NodeHeld> nodes = cb.getCounted() != null ? cb.getCounted() : finals;
     int width = config == null ? 0 : config.getNodes().size();
     for (NodeHeld n : nodes) {
       width = Math.max(width, n.getIndex() + 1);
@@ -84,7 +87,6 @@ final class ConvergenceRules {
     long node2 = 0;
     long foreign = 0;
     Set<String> unackedHeld = new HashSet<>();
-    Map<String, List<String>> lost = new TreeMap<>();
     for (NodeHeld n : nodes) {
       if (n.getIndex() < 0) {
         continue;
@@ -105,7 +107,7 @@ final class ConvergenceRules {
             unackedHeld.add(id);
           }
         }
-        long others = orZero(n.getForeign()) + n.getIds().size() - held;
+        long others = orZero(n.getForeign()) + ids.size() - held;
         foreign = Math.max(foreign, others);
       } else {
         held = ConvergenceMath.nz(n.getCount(), n.getRaw());
@@ -120,16 +122,21 @@ final class ConvergenceRules {
       } else if (n.getIndex() == 2) {
         node2 = held;
       }
-      if (ids != null) {
-        List<String> missing = new ArrayList<>();
-        for (String id : okIds) {
-          if (!ids.contains(id)) {
-            missing.add(id);
-          }
-        }
-        missing.sort(WriteIds.ORDER);
-        lost.put(n.getNode(), missing);
+    }
+    Map<String, List<String>> lost = new TreeMap<>();
+    for (NodeHeld n : finals) {
+      if (n.getIndex() < 0 || n.getIds() == null) {
+        continue;
       }
+      Set<String> ids = new HashSet<>(n.getIds());
+      List<String> missing = new ArrayList<>();
+      for (String id : okIds) {
+        if (!ids.contains(id)) {
+          missing.add(id);
+        }
+      }
+      missing.sort(WriteIds.ORDER);
+      lost.put(n.getNode(), missing);
     }
     return CycleConvergence.newBuilder()
         .setCampaignId(campaign)

@@ -17,17 +17,20 @@ import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.VisibilitySummary;
 import dev.shipgate.schemas.ConvergenceMath;
 import dev.shipgate.schemas.DeadLetters;
 import dev.shipgate.state.CampaignBook;
 import dev.shipgate.state.CycleBook;
 import dev.shipgate.state.FaultBook;
 import dev.shipgate.state.NodeHeld;
+import dev.shipgate.state.VisibilityBook;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,8 +185,11 @@ final class Evidence {
       }
     }
     String writeKey = key + "/" + w.getWriteId();
-    tally.add(time, stores.writes().get(writeKey) == null);
-    stores.writes().put(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
+    byte[] previous = stores.writes().get(writeKey);
+    tally.add(time, !WriteRecord.written(previous));
+    WriteRecord record = WriteRecord.decode(previous);
+    record.write(w);
+    stores.writes().put(writeKey, record.encode());
     stores.writes().put(tallyKey, tally.encode());
     if (tally.completable) {
       book = book != null ? book : book(campaign);
@@ -211,12 +217,7 @@ final class Evidence {
     if (book == null) {
       return;
     }
-    if (!o.getFinal$()) {
-      stores.books().put(campaign, book);
-      advance(campaign, book);
-      return;
-    }
-    if (o.getPhase() == 4) {
+    if (o.getPhase() == 4 && o.getFault() != null && o.getCycle() != null) {
       String key = Keys.cycle(campaign, o.getFault(), o.getCycle());
       CycleBook cb = cycle(key, o.getFault(), o.getCycle());
       if (cb.getClosed()) {
@@ -225,15 +226,36 @@ final class Evidence {
             + " already");
         return;
       }
+      sight(key, o);
+      long time = o.getEventTime().toEpochMilli();
+      if (o.getSeedPoint() && !o.getFinal$()) {
+        cb.setCounted(held(o.getNodes()));
+        cb.setSeedPointAt(time);
+      }
+      if (!o.getFinal$()) {
+        if (o.getSeedPoint()) {
+          stores.cycles().put(key, cb);
+        }
+        stores.books().put(campaign, book);
+        advance(campaign, book);
+        return;
+      }
+      if (o.getSeedPoint()) {
+        // the settle ended at (or before) the seed point: the final poll is the counted one
+        cb.setCounted(null);
+        cb.setSeedPointAt(time);
+      }
       cb.setNodes(held(o.getNodes()));
+      cb.setFinalAt(time);
       cb.setExpectedWrites(o.getCycleWrites());
-      cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), o.getEventTime().toEpochMilli()));
+      cb.setExpectedFaults(o.getCycleFaults());
+      cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), time));
       stores.cycles().put(key, cb);
       markCompletable(WriteTally.ofCycle(key));
       noteFault(book, o.getFault());
       stores.books().put(campaign, book);
       closeIfComplete(campaign, book, key, cb);
-    } else if (o.getPhase() == 2) {
+    } else if (o.getPhase() == 2 && o.getFinal$()) {
       book.setP2Observed(held(o.getNodes()));
       stores.books().put(campaign, book);
     } else {
@@ -255,6 +277,28 @@ final class Evidence {
           .build());
     }
     return out;
+  }
+
+  /**
+   * The poll's sightings into the cycle's write records: per node that listed ids, the earliest
+   * poll that showed each write (a record only for the campaign's own ids; the driver lists no
+   * others).
+   */
+  private void sight(String cycleKey, Observation o) {
+    long time = o.getEventTime().toEpochMilli();
+    for (NodeObservation n : o.getNodes()) {
+      if (n.getIds() == null || n.getNodeIndex() < 0) {
+        continue;
+      }
+      for (String id : n.getIds()) {
+        String writeKey = cycleKey + "/" + id;
+        byte[] stored = stores.writes().get(writeKey);
+        WriteRecord r = WriteRecord.decode(stored);
+        if (r.sighted(n.getNodeIndex(), time)) {
+          stores.writes().put(writeKey, r.encode());
+        }
+      }
+    }
   }
 
   // --------------------------------------------------------------------------- checks
@@ -324,6 +368,22 @@ final class Evidence {
       return;
     }
     stores.books().put(campaign, book);
+    if (f.getPhase() == 4 && f.getCycle() != null) {
+      String key = Keys.cycle(campaign, f.getFault(), f.getCycle());
+      CycleBook cb = cycle(key, f.getFault(), f.getCycle());
+      if (!cb.getClosed()) {
+        // a closed cycle's later fault events (a kill's restart after the settle) were not
+        // announced by its final poll and are not its writes' window
+        List<Long> times = new ArrayList<>(cb.getFaultTimes());
+        times.add((long) f.getAction().ordinal());
+        times.add(f.getEventTime().toEpochMilli());
+        cb.setFaultTimes(times);
+        // not the cycle's time: an event after its final poll may be read before or after the
+        // cycle closes (see VisibilityRules.faultWindow)
+        stores.cycles().put(key, cb);
+        closeIfComplete(campaign, book, key, cb);
+      }
+    }
     if (f.getAction() == FaultAction.NOT_APPLIED) {
       String reason = f.getReason() == null ? "no reason given" : f.getReason();
       forward(campaign, Alert.newBuilder()
@@ -360,8 +420,10 @@ final class Evidence {
     }
     long distinct = WriteTally.decode(stores.writes().get(WriteTally.ofCycle(key))).distinct;
     boolean imported = cb.getTallyOk() != null && distinct == 0;
+    boolean faults = cb.getExpectedFaults() == null
+        || VisibilityRules.faultEventsUpToFinal(cb) >= cb.getExpectedFaults();
     boolean complete = imported || (cb.getExpectedWrites() != null
-        && distinct >= cb.getExpectedWrites());
+        && distinct >= cb.getExpectedWrites() && faults);
     if (complete) {
       close(campaign, book, key, cb);
     }
@@ -388,16 +450,39 @@ final class Evidence {
     cb.setSeenWrites(tally.distinct);
     cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), tally.maxEventTime));
     Map<String, WriteOutcome> outcomes = new HashMap<>();
+    Map<String, WriteRecord> records = new HashMap<>();
     List<String> writeKeys = new ArrayList<>();
     try (KeyValueIterator<String, byte[]> it =
         stores.writes().prefixScan(key + "/", new StringSerializer())) {
       it.forEachRemaining(kv -> {
-        outcomes.put(kv.key.substring(key.length() + 1), WriteOutcome.values()[kv.value[0]]);
         writeKeys.add(kv.key);
+        WriteRecord r = WriteRecord.decode(kv.value);
+        if (r.written()) {
+          // a record with sightings only: an id of a write whose result was never published
+          // (an aborted cycle); not the cycle's
+          String id = kv.key.substring(key.length() + 1);
+          outcomes.put(id, r.outcome());
+          records.put(id, r);
+        }
       });
     }
     CampaignConfig config = config(book);
     CycleConvergence cc = ConvergenceRules.cycle(campaign, cb, outcomes, config);
+    if (!records.isEmpty()) {
+      VisibilityRules.CycleSets sets = VisibilityRules.cycle(cb, records);
+      cc.setRecoveredIds(new LinkedHashMap<>(sets.recovered()));
+      cc.setUnexpectedIds(new LinkedHashMap<>(sets.unexpected()));
+      cc.setDuplicatedIds(new LinkedHashMap<>(sets.duplicated()));
+      cc.setCountedAtSeedPoint(sets.countedAtSeedPoint());
+      cc.setPoints(sets.points());
+    }
+    String faultKey = Keys.fault(campaign, cb.getFault());
+    VisibilityBook vb = null;
+    if (!records.isEmpty()) {
+      vb = visibility(faultKey);
+      VisibilityRules.fold(vb, cb, cc);
+      stores.visibility().put(faultKey, vb);
+    }
     FaultBook fb = fault(campaign, cb.getFault());
     try {
       fb.setSumOk(Math.addExact(fb.getSumOk(), cc.getOk()));
@@ -419,6 +504,7 @@ final class Evidence {
     fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), cb.getMaxEventTime()));
     cb.setClosed(true);
     cb.setNodes(null);
+    cb.setCounted(null);
     stores.cycles().put(key, cb);
     for (String k : writeKeys) {
       stores.writes().delete(k);
@@ -427,6 +513,14 @@ final class Evidence {
     stores.faults().put(Keys.fault(campaign, cb.getFault()), fb);
     forward(key, cc); // a cycle is judged once: nothing to compare it with
     emitBound(campaign, book, fb);
+    if (vb != null) {
+      emit(faultKey, VisibilityRules.summary(campaign, cb.getFault(), vb, config, true));
+    }
+  }
+
+  private VisibilityBook visibility(String faultKey) {
+    VisibilityBook vb = stores.visibility().get(faultKey);
+    return vb != null ? vb : VisibilityRules.empty();
   }
 
   /**
@@ -629,11 +723,13 @@ final class Evidence {
   /** Forwards {@code value} under {@code key} unless the same record was last emitted there. */
   void emit(String key, SpecificRecord value) {
     long hash = Hashing.of(value);
-    Long previous = stores.emitted().get(key);
+    // a class's visibility summary shares its key with its bound, on another topic
+    String slot = value instanceof VisibilitySummary ? key + "#visibility" : key;
+    Long previous = stores.emitted().get(slot);
     if (previous != null && previous == hash) {
       return;
     }
-    stores.emitted().put(key, hash);
+    stores.emitted().put(slot, hash);
     if (value instanceof CampaignVerdict v) {
       stores.verdicts().put(key, v);
     } else if (value instanceof FaultBound b) {

@@ -6,6 +6,7 @@ import dev.shipgate.results.FaultBound;
 import dev.shipgate.state.CampaignBook;
 import dev.shipgate.state.CycleBook;
 import dev.shipgate.state.FaultBook;
+import dev.shipgate.state.VisibilityBook;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -23,12 +24,15 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>{@value #BOOKS}: campaign → {@link CampaignBook} (lifecycle, manifest against seen, phase 2
  *       tally);
  *   <li>{@value #CYCLES}: campaign/fault/cycle → {@link CycleBook}, until the campaign is judged;
- *   <li>{@value #WRITES}: campaign/fault/cycle/write id (phase 2: campaign/p2/write id) → the
- *       write's outcome, one byte; beside them each open cycle's and campaign's {@link WriteTally}.
+ *   <li>{@value #WRITES}: campaign/fault/cycle/write id → the write's {@link WriteRecord}
+ *       (outcome, times, first sighting per node; phase 2: campaign/p2/write id → the outcome, one
+ *       byte); beside them each open cycle's and campaign's {@link WriteTally}.
  *       A cycle's entries are deleted when it is judged, the campaign's tally when the campaign
  *       is, so it holds only the open cycles' writes: an in-memory store (changelogged like the
  *       others);
  *   <li>{@value #FAULTS}: campaign/fault → {@link FaultBook} (the class aggregate);
+ *   <li>{@value #VISIBILITY}: campaign/fault → {@link VisibilityBook} (the class's visibility
+ *       sums and histograms, fixed size);
  *   <li>{@value #CHECKS}: campaign/slot → the check result of phases 1-3 and phase 4 extras,
  *       until the campaign is judged;
  *   <li>{@value #EMITTED}: output key → hash of the record last emitted under it, so an output is
@@ -47,13 +51,15 @@ public final class EvidenceStores {
   static final String FAULTS = "fault-books";
   static final String CHECKS = "check-results";
   static final String EMITTED = "emitted-hashes";
+  static final String VISIBILITY = "visibility-books";
 
   /** Queryable: campaign → {@link CampaignVerdict}. */
   public static final String VERDICTS = "campaign-verdicts-view";
   /** Queryable: campaign/fault → {@link FaultBound}. */
   public static final String BOUNDS = "fault-bounds-view";
 
-  static final String[] ALL = {BOOKS, CYCLES, WRITES, FAULTS, CHECKS, EMITTED, VERDICTS, BOUNDS};
+  static final String[] ALL = {BOOKS, CYCLES, WRITES, FAULTS, CHECKS, EMITTED, VERDICTS, BOUNDS,
+      VISIBILITY};
 
   static void addTo(StreamsBuilder builder) {
     List<StoreBuilder<?>> stores = List.of(
@@ -69,7 +75,8 @@ public final class EvidenceStores {
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED), Serdes.String(),
             Serdes.Long()).withCachingEnabled(),
         store(VERDICTS, StateSerde.<CampaignVerdict>of(CampaignVerdict.getClassSchema())),
-        store(BOUNDS, StateSerde.<FaultBound>of(FaultBound.getClassSchema())));
+        store(BOUNDS, StateSerde.<FaultBound>of(FaultBound.getClassSchema())),
+        store(VISIBILITY, StateSerde.<VisibilityBook>of(VisibilityBook.getClassSchema())));
     stores.forEach(builder::addStateStore);
   }
 
@@ -83,13 +90,15 @@ public final class EvidenceStores {
   record Opened(KeyValueStore<String, CampaignBook> books, KeyValueStore<String, CycleBook> cycles,
       KeyValueStore<String, byte[]> writes, KeyValueStore<String, FaultBook> faults,
       KeyValueStore<String, CheckResult> checks, KeyValueStore<String, Long> emitted,
-      KeyValueStore<String, CampaignVerdict> verdicts, KeyValueStore<String, FaultBound> bounds) {
+      KeyValueStore<String, CampaignVerdict> verdicts, KeyValueStore<String, FaultBound> bounds,
+      KeyValueStore<String, VisibilityBook> visibility) {
 
     static Opened from(ProcessorContext<?, ?> context) {
       return new Opened(context.getStateStore(BOOKS), context.getStateStore(CYCLES),
           context.getStateStore(WRITES), context.getStateStore(FAULTS),
           context.getStateStore(CHECKS), context.getStateStore(EMITTED),
-          context.getStateStore(VERDICTS), context.getStateStore(BOUNDS));
+          context.getStateStore(VERDICTS), context.getStateStore(BOUNDS),
+          context.getStateStore(VISIBILITY));
     }
   }
 }

@@ -5,10 +5,14 @@ import dev.shipgate.events.CheckResult;
 import dev.shipgate.events.Thresholds;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.Diagnosis;
 import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.results.Verdict;
+import dev.shipgate.results.VisibilitySummary;
 import dev.shipgate.state.CampaignBook;
 import dev.shipgate.state.FaultBook;
 import dev.shipgate.state.NodeHeld;
+import dev.shipgate.state.VisibilityBook;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,6 +69,7 @@ final class FinalJudge {
     Instant time = Instant.ofEpochMilli(book.getMaxEventTime());
 
     Map<String, FaultBound> bounds = new LinkedHashMap<>();
+    Map<String, String> diagnoses = new LinkedHashMap<>();
     List<String> classes = new ArrayList<>(config == null ? List.of() : config.getFaults());
     for (String f : book.getFaultsSeen()) {
       if (!classes.contains(f)) {
@@ -77,6 +82,18 @@ final class FinalJudge {
         continue;
       }
       FaultBound b = ConvergenceRules.bound(campaign, fb, config, t, false);
+      VisibilityBook vb = stores.visibility().get(Keys.fault(campaign, fault));
+      if (vb != null) {
+        VisibilitySummary summary = VisibilityRules.summary(campaign, fault, vb, config, false);
+        emit.accept(Keys.fault(campaign, fault), summary);
+        if (summary.getDiagnosis() != Diagnosis.NONE
+            && summary.getDiagnosis() != Diagnosis.UNKNOWN) {
+          diagnoses.put(fault, fault + ": " + summary.getDiagnosisText());
+        }
+        if (b != null) {
+          slowness(b, summary, t.getVisibilityP99Ms());
+        }
+      }
       if (b != null) {
         bounds.put(fault, b);
         emit.accept(Keys.fault(campaign, fault), b);
@@ -119,13 +136,34 @@ final class FinalJudge {
       }
     });
     put(phases, Keys.phase(campaign, 4), PhaseRules.phase4(campaign, config,
-        book.getFaultsSeen(), bounds, extras, time));
+        book.getFaultsSeen(), bounds, diagnoses, extras, time));
 
     phases.forEach(emit);
     CampaignVerdict verdict = CampaignRules.finalVerdict(campaign, book.getStarted(),
         book.getEnd(), book.getEnd().getManifest(), phases, time);
     emit.accept(campaign, verdict);
     return verdict;
+  }
+
+  /**
+   * A campaign that sets thresholds.visibility_p99_ms fails a class whose p99 visibility latency
+   * is above it, whatever its bound (the seed's pass, {@code seed_pass}, is left as it is).
+   */
+  static void slowness(FaultBound b, VisibilitySummary summary, Long thresholdMs) {
+    if (thresholdMs == null || summary.getP99Ms() == null || summary.getP99Ms() <= thresholdMs) {
+      return;
+    }
+    String why = b.getFault() + ": p99 visibility " + summary.getP99Ms() + " ms > "
+        + thresholdMs + " ms (thresholds.visibility_p99_ms)";
+    switch (b.getVerdict()) {
+      case PASS, INCONCLUSIVE -> {
+        b.setVerdict(Verdict.FAIL);
+        b.setReason(why);
+      }
+      case FAIL -> b.setReason(b.getReason() == null ? why : b.getReason() + "; "
+          + why.substring(b.getFault().length() + 2));
+      default -> { }
+    }
   }
 
   /**

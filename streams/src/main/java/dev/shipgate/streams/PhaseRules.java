@@ -394,10 +394,12 @@ public final class PhaseRules {
 
   /**
    * Phase 4 from the fault bounds, or null when no class has one. Classes in config order, then
-   * first seen; an enabled class without a bound is NOT_RUN.
+   * first seen; an enabled class without a bound is NOT_RUN. A class's diagnosis (slow, lost:
+   * {@link VisibilityRules}) follows its reasons when the phase does not pass.
    */
   public static PhaseVerdict phase4(String campaign, CampaignConfig config, List<String> seenOrder,
-      Map<String, FaultBound> bounds, List<CheckResult> extraChecks, Instant time) {
+      Map<String, FaultBound> bounds, Map<String, String> diagnoses,
+      List<CheckResult> extraChecks, Instant time) {
     if (bounds.isEmpty()) {
       return null;
     }
@@ -431,6 +433,10 @@ public final class PhaseRules {
       verdicts.add(b.getVerdict());
       if (b.getVerdict() != Verdict.PASS && b.getReason() != null) {
         reasons.add(b.getReason());
+      }
+      String diagnosis = diagnoses.get(fault);
+      if (diagnosis != null) {
+        reasons.add(diagnosis);
       }
       if (b.getSource() == BoundSource.IMPORTED || b.getCycles() > 0) {
         byFault.set(fault, SeedJson.decimal(new BigDecimal(b.getBound())));

@@ -11,6 +11,7 @@ import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.results.VisibilitySummary;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.InMemorySchemaRegistry;
@@ -178,6 +179,14 @@ final class Harness implements AutoCloseable {
 
   Map<String, FaultBound> bounds() {
     return latest(Topics.FAULT_BOUNDS);
+  }
+
+  Map<String, VisibilitySummary> visibility() {
+    return latest(Topics.VISIBILITY);
+  }
+
+  List<KeyValue<String, VisibilitySummary>> visibilityRecords() {
+    return records(Topics.VISIBILITY);
   }
 
   List<KeyValue<String, FaultBound>> boundRecords() {

@@ -32,6 +32,7 @@ final class CampaignEvents {
   private final EventPublisher publisher;
   private final Ticker ticker;
   private final Map<String, Long> published = new TreeMap<>();
+  private final Map<String, Long> cycleFaults = new java.util.HashMap<>();
 
   CampaignEvents(CampaignSpec spec, EventPublisher publisher, Ticker ticker) {
     this.spec = spec;
@@ -65,6 +66,11 @@ final class CampaignEvents {
     synchronized (this) {
       publisher.publish(e);
     }
+  }
+
+  /** FaultEvents published so far for one cycle (announced on its final observation). */
+  synchronized long faultsOf(String fault, Integer cycle) {
+    return cycleFaults.getOrDefault(fault + "/" + cycle, 0L);
   }
 
   /** Events published so far, by "phase/kind" (the manifest the end event will carry). */
@@ -122,6 +128,9 @@ final class CampaignEvents {
     synchronized (this) {
       publisher.publish(f);
       count(phase, "faults");
+      if (cycle != null) {
+        cycleFaults.merge(fault + "/" + cycle, 1L, Long::sum);
+      }
     }
   }
 
@@ -156,7 +165,7 @@ final class CampaignEvents {
    *     for the cycle (all before this observation), else null
    */
   void observation(int phase, String fault, Integer cycle, int poll, boolean last,
-      List<Node> order, List<Settler.Seen> seen, Long cycleWrites) {
+      boolean seedPoint, List<Node> order, List<Settler.Seen> seen, Long cycleWrites) {
     List<NodeObservation> list = new ArrayList<>();
     for (int i = 0; i < order.size(); i++) {
       Settler.Seen s = seen.get(i);
@@ -182,6 +191,8 @@ final class CampaignEvents {
         .setFinal$(last)
         .setNodes(list)
         .setCycleWrites(cycleWrites)
+        .setSeedPoint(seedPoint)
+        .setCycleFaults(cycleWrites == null ? null : faultsOf(fault, cycle))
         .build();
     synchronized (this) {
       publisher.publish(o);

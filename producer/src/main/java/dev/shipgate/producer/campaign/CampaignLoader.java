@@ -70,7 +70,9 @@ import java.util.regex.Pattern;
  *   <li>{@code phase4}: faults (required when phase 4 runs), cycles 10 (at most 10^6),
  *       writes_per_cycle 100 (cycles x writes_per_cycle at most 10^9),
  *       concurrency 1, fault_after_write 2, heal_delay_ms 500, settle {poll_interval_ms 100,
- *       max_settle_ms 3000, mode adaptive|fixed}, recovery
+ *       max_settle_ms 10000 (phase 2: 3000), seed_settle_ms 3000 (at most max_settle_ms: the poll
+ *       the bound counts), backoff_after_ms 10000, backoff_interval_ms 1000, during_writes true,
+ *       mode adaptive|fixed}, recovery
  *       {restart_killed, flush_partitions, resume_paused} all true, healthy_timeout_ms 30000,
  *       fault_settings {<fault class>: {<key>: <value>}} (each fault spec's own keys).
  *   <li>{@code thresholds}: the keys of Thresholds.avsc, defaults the seed's.
@@ -326,7 +328,7 @@ public final class CampaignLoader {
           + " (phase4.writes_per_cycle), got " + faultAfter);
     }
     int healDelay = ph4.integer("heal_delay_ms", 500, 0, 3_600_000);
-    SettleSpec settle4 = settle(ph4.section("settle"));
+    SettleSpec settle4 = settle(r, ph4.section("settle"), 10_000);
     replaced(r, ph4, "namespace_prefix");
     ConfigReader.Section rec = ph4.section("recovery");
     RecoverySpec recovery = new RecoverySpec(rec.bool("restart_killed", true),
@@ -371,7 +373,7 @@ public final class CampaignLoader {
     replaced(r, ph2, "namespace");
     Phase2Spec phase2 = new Phase2Spec(ph2.integer("agents", 4, 1, 1_000),
         ph2.integer("writes_per_agent", 50, 1, 1_000_000),
-        settle(ph2.section("settle")), ph2.integer("healthy_timeout_ms", 30_000, 0, 3_600_000));
+        settle(r, ph2.section("settle"), 3_000), ph2.integer("healthy_timeout_ms", 30_000, 0, 3_600_000));
     ph2.end();
 
     String namespaceRoot = root.string("namespace_root", CampaignSpec.DEFAULT_NAMESPACE_ROOT);
@@ -542,11 +544,21 @@ public final class CampaignLoader {
     return out;
   }
 
-  private static SettleSpec settle(ConfigReader.Section s) {
-    SettleSpec settle = new SettleSpec(s.integer("poll_interval_ms", 100, 1, 600_000),
-        s.integer("max_settle_ms", 3_000, 0, 3_600_000),
-        SettleMode.valueOf(s.oneOf("mode", List.of("adaptive", "fixed"), "adaptive")
-            .toUpperCase(Locale.ROOT)));
+  /** A settle section; {@code defaultMax} is its max_settle_ms unless set. */
+  private static SettleSpec settle(ConfigReader r, ConfigReader.Section s, int defaultMax) {
+    int poll = s.integer("poll_interval_ms", 100, 1, 600_000);
+    int max = s.integer("max_settle_ms", defaultMax, 0, 3_600_000);
+    SettleMode mode = SettleMode.valueOf(s.oneOf("mode", List.of("adaptive", "fixed"),
+        "adaptive").toUpperCase(Locale.ROOT));
+    int seed = s.integer("seed_settle_ms", Math.min(3_000, max), 0, 3_600_000);
+    if (seed > max) {
+      r.problem(s.path("seed_settle_ms"), "expected at most max_settle_ms (" + max + "), got "
+          + seed);
+    }
+    SettleSpec settle = new SettleSpec(poll, max, mode, seed,
+        s.integer("backoff_after_ms", 10_000, 0, 3_600_000),
+        s.integer("backoff_interval_ms", 1_000, 1, 600_000),
+        s.bool("during_writes", true));
     s.end();
     return settle;
   }
@@ -578,7 +590,8 @@ public final class CampaignLoader {
         s.longValue("phase3_expected", d.phase3Expected(), 0),
         s.integer("phase1_min_mcp_tools", d.phase1MinMcpTools(), 0, MAX),
         s.integer("phase1_max_curator_errors", d.phase1MaxCuratorErrors(), 0, MAX),
-        s.decimal("wilson_confidence_z", d.wilsonConfidenceZ(), 0));
+        s.decimal("wilson_confidence_z", d.wilsonConfidenceZ(), 0),
+        s.has("visibility_p99_ms") ? Long.valueOf(s.longValue("visibility_p99_ms", 0, 1)) : null);
     s.end();
     return t;
   }

@@ -135,7 +135,7 @@ public final class CampaignPlan {
       List<Node> peers = nodes.subList(1, nodes.size());
       out.add("phase 4: " + faults.size() + " fault classes x " + p4.cycles() + " cycles x "
           + p4.writesPerCycle() + " writes, concurrency " + p4.concurrency() + ", fault after write "
-          + p4.faultAfterWrite() + ", settle " + settle(p4.settle()));
+          + p4.faultAfterWrite() + ", settle " + settle4(p4.settle()));
       out.add("  every cycle starts with cleanUp of every fault class:");
       capture(r -> faults.forEach(f -> f.newWorker().cleanUp(ctx(r, primary, peers, 1))));
       for (FaultSpec f : faults) {
@@ -277,5 +277,16 @@ public final class CampaignPlan {
   static String settle(CampaignSpec.SettleSpec s) {
     return s.mode().text() + " (poll every " + s.pollIntervalMs() + " ms, max "
         + s.maxSettleMs() + " ms)";
+  }
+
+  /** Phase 4's settle: also the polls during the writes, the backoff and the seed point. */
+  static String settle4(CampaignSpec.SettleSpec s) {
+    if (s.mode() == CampaignSpec.SettleMode.FIXED) {
+      return "fixed (one poll after " + s.maxSettleMs() + " ms)";
+    }
+    return "adaptive (poll every " + s.pollIntervalMs() + " ms" + (s.duringWrites()
+        ? " from the first write" : "") + ", every " + s.backoffIntervalMs() + " ms after "
+        + s.backoffAfterMs() + " ms; the bound counts the poll " + s.seedSettleMs()
+        + " ms after the last answer; max " + s.maxSettleMs() + " ms)";
   }
 }

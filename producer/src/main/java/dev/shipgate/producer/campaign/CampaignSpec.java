@@ -104,7 +104,26 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
     }
   }
 
-  public record SettleSpec(int pollIntervalMs, int maxSettleMs, SettleMode mode) {}
+  /**
+   * @param pollIntervalMs time between polls while the writes run and after them
+   * @param maxSettleMs how long after the last answer the driver polls at most
+   * @param mode adaptive or fixed
+   * @param seedSettleMs the seed's fixed settle after the last answer: the poll that starts then is
+   *     the one the convergence bound counts (phase 4); later polls tell slow from lost
+   * @param backoffAfterMs after this long settling, polls are {@code backoffIntervalMs} apart
+   * @param backoffIntervalMs the poll interval after {@code backoffAfterMs}
+   * @param duringWrites phase 4: poll while the writes run too, so a write's visibility is
+   *     measured from its acknowledgement rather than from the end of the burst
+   */
+  public record SettleSpec(int pollIntervalMs, int maxSettleMs, SettleMode mode,
+      int seedSettleMs, int backoffAfterMs, int backoffIntervalMs, boolean duringWrites) {
+
+    /** The poll interval {@code elapsedMs} into the settle. */
+    public int intervalAt(long elapsedMs) {
+      return elapsedMs >= backoffAfterMs ? Math.max(pollIntervalMs, backoffIntervalMs)
+          : pollIntervalMs;
+    }
+  }
 
   /**
    * Phase 2: {@code agents} concurrent agents each write {@code writesPerAgent} records
@@ -188,13 +207,14 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
 
   /** Pass thresholds; defaults are the seed's (see Thresholds.avsc). */
   public record ThresholdSpec(String convergenceMin, int phase2CountPercent, long phase3Expected,
-      int phase1MinMcpTools, int phase1MaxCuratorErrors, double wilsonConfidenceZ) {
+      int phase1MinMcpTools, int phase1MaxCuratorErrors, double wilsonConfidenceZ,
+      Long visibilityP99Ms) {
 
     public static ThresholdSpec defaults() {
       Thresholds t = Thresholds.newBuilder().build();
       return new ThresholdSpec(t.getConvergenceMin(), t.getPhase2CountPercent(),
           t.getPhase3Expected(), t.getPhase1MinMcpTools(), t.getPhase1MaxCuratorErrors(),
-          t.getWilsonConfidenceZ());
+          t.getWilsonConfidenceZ(), t.getVisibilityP99Ms());
     }
 
     public Thresholds toAvro() {
@@ -202,7 +222,7 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
           .setPhase2CountPercent(phase2CountPercent).setPhase3Expected(phase3Expected)
           .setPhase1MinMcpTools(phase1MinMcpTools)
           .setPhase1MaxCuratorErrors(phase1MaxCuratorErrors)
-          .setWilsonConfidenceZ(wilsonConfidenceZ).build();
+          .setWilsonConfidenceZ(wilsonConfidenceZ).setVisibilityP99Ms(visibilityP99Ms).build();
     }
   }
 
@@ -306,6 +326,10 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
     s.put(prefix + "poll_interval_ms", String.valueOf(settle.pollIntervalMs()));
     s.put(prefix + "max_settle_ms", String.valueOf(settle.maxSettleMs()));
     s.put(prefix + "mode", settle.mode().text());
+    s.put(prefix + "seed_settle_ms", String.valueOf(settle.seedSettleMs()));
+    s.put(prefix + "backoff_after_ms", String.valueOf(settle.backoffAfterMs()));
+    s.put(prefix + "backoff_interval_ms", String.valueOf(settle.backoffIntervalMs()));
+    s.put(prefix + "during_writes", String.valueOf(settle.duringWrites()));
   }
 
   private static void putIfSet(Map<String, String> s, String key, Object value) {

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *       (INJECTED or NOT_APPLIED, with evidence) before write k+1 is issued. A fault with a heal
  *       delay is healed that long after injection while the writes go on (HEALED); a kill (zero
  *       heal delay) is healed — restarted — after the settle, as recovery;
- *   <li>settle ({@link Settler}), counting the campaign's own ids only;
+ *   <li>polls while the writes run (settle.during_writes) and settles after them ({@link Settler}),
+ *       counting the campaign's own ids only;
  *   <li>recovery: the pending heal (then the fault leaves the lease), SIGCONT to every node and a
  *       restart of any node whose process is gone (per phase4.recovery).
  * </ol>
@@ -78,14 +79,23 @@ final class FaultCycle {
     Settler.Result settled = null;
     log.info("cycle {}/{} {}: primary {}, namespace {}", cycle, p4.cycles(), fault,
         primary.name(), ns);
+    Settler settler = new Settler(run);
+    List<Node> order = run.primaryFirst(primary);
+    Settler.DuringWrites polling = settler.duringWrites(fault, cycle, ns, tally.written,
+        p4.settle(), order);
     try {
       issueWrites(primary, ns, tally, active);
       active.awaitTimedHeal();
+      int polls = polling == null ? 0 : polling.stop();
+      polling = null;
       if (!run.aborted()) {
-        settled = new Settler(run).settle(4, fault, cycle, ns, tally.written, tally.acked,
-            p4.settle(), run.primaryFirst(primary));
+        settled = settler.settle(4, fault, cycle, ns, tally.written, tally.acked, p4.settle(),
+            order, polls, tally.lastAnswerAt.get());
       }
     } finally {
+      if (polling != null) {
+        polling.stop();
+      }
       active.healNow();
       if (run.aborted()) {
         restorer.restore(true, true, true, cycle);
@@ -141,6 +151,7 @@ final class FaultCycle {
             Node to = router.target();
             WriteAttempt a = attempt(run, to, ns, id, run.ticker.millis());
             router.answered(to, a);
+            tally.answered(run.ticker.millis());
             run.events.write(4, fault, cycle, s, id, null, to, a);
             run.progress.write(a.outcome());
             tally.add(a.outcome(), id);
@@ -307,6 +318,13 @@ final class FaultCycle {
     final Set<String> written = ConcurrentHashMap.newKeySet();
     final Set<String> acked = ConcurrentHashMap.newKeySet();
     final Map<WriteOutcome, AtomicInteger> counts = new ConcurrentHashMap<>();
+    /** When the latest write was answered (ticker millis). */
+    final java.util.concurrent.atomic.AtomicLong lastAnswerAt = new java.util.concurrent.atomic
+        .AtomicLong();
+
+    void answered(long at) {
+      lastAnswerAt.accumulateAndGet(at, Math::max);
+    }
 
     void add(WriteOutcome o, String id) {
       counts.computeIfAbsent(o, x -> new AtomicInteger()).incrementAndGet();

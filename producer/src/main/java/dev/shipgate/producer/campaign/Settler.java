@@ -49,13 +49,22 @@ final class Settler {
       if (s.ids() == null) {
         return new Seen(s.count(), null, null, List.of(), s.error());
       }
+      // an id listed twice stays listed twice (a duplicate, where a target can hold one); the
+      // count is of distinct ids
       List<String> own = new ArrayList<>();
-      List<String> foreign = new ArrayList<>();
-      for (String id : new LinkedHashSet<>(s.ids())) {
-        (written.contains(id) ? own : foreign).add(id);
+      Set<String> distinct = new LinkedHashSet<>();
+      Set<String> foreign = new LinkedHashSet<>();
+      for (String id : s.ids()) {
+        if (written.contains(id)) {
+          own.add(id);
+          distinct.add(id);
+        } else {
+          foreign.add(id);
+        }
       }
-      return new Seen((long) own.size(), own, (long) foreign.size(),
-          foreign.subList(0, Math.min(FOREIGN_SAMPLE, foreign.size())), s.error());
+      List<String> foreignList = new ArrayList<>(foreign);
+      return new Seen((long) distinct.size(), own, (long) foreign.size(),
+          foreignList.subList(0, Math.min(FOREIGN_SAMPLE, foreignList.size())), s.error());
     }
   }
 
@@ -73,35 +82,111 @@ final class Settler {
    * then its peers, so count_node0 is the node the fault hit and count_node1/2 the peers the
    * seed's bound counts).
    *
+   * <p>Adaptive: polls every poll_interval (backing off to backoff_interval after backoff_after)
+   * until every readable node holds every acknowledged write, or max_settle. In phase 4 the poll
+   * that starts seed_settle after the last answer is the seed point (the one the bound counts,
+   * as the seed counted after its fixed sleep); a settle that converges before it marks its final
+   * poll instead (the state it converged to is the state at the seed point). Fixed: waits
+   * max_settle and observes once.
+   *
    * @param written every write id the campaign issued under {@code ns}
    * @param acked the acknowledged ones
+   * @param firstPoll the poll sequence to start at (after the polls made during the writes)
+   * @param lastAnswerAt when the last write was answered (ticker millis)
    */
   Result settle(int phase, String fault, Integer cycle, String ns, Set<String> written,
-      Set<String> acked, SettleSpec s, List<Node> order) {
+      Set<String> acked, SettleSpec s, List<Node> order, int firstPoll, long lastAnswerAt) {
     long start = run.ticker.millis();
+    boolean phase4 = phase == 4;
     if (s.mode() == SettleMode.FIXED) {
       run.sleepUnlessAborted(s.maxSettleMs());
       List<Seen> seen = observe(order, ns, written);
-      run.events.observation(phase, fault, cycle, 0, !run.aborted(), order, seen,
-          announced(phase, written, !run.aborted()));
+      boolean done = !run.aborted();
+      run.events.observation(phase, fault, cycle, firstPoll, done, phase4 && done, order, seen,
+          announced(phase, written, done));
       return result(1, converged(seen, acked), order, seen, acked, fault, cycle);
     }
-    for (int poll = 0; ; poll++) {
+    long seedAt = (lastAnswerAt > 0 ? lastAnswerAt : start) + s.seedSettleMs();
+    boolean seedMarked = false;
+    for (int poll = firstPoll; ; poll++) {
+      long pollStart = run.ticker.millis();
       List<Seen> seen = observe(order, ns, written);
       boolean converged = converged(seen, acked);
       long elapsed = run.ticker.millis() - start;
       boolean last = converged || elapsed >= s.maxSettleMs() || run.aborted();
-      run.events.observation(phase, fault, cycle, poll, last && !run.aborted(), order, seen,
-          announced(phase, written, last && !run.aborted()));
+      boolean done = last && !run.aborted();
+      boolean seedPoint = phase4 && !seedMarked && !run.aborted()
+          && (pollStart >= seedAt || done);
+      seedMarked |= seedPoint;
+      run.events.observation(phase, fault, cycle, poll, done, seedPoint, order, seen,
+          announced(phase, written, done));
       if (last) {
-        return result(poll + 1, converged, order, seen, acked, fault, cycle);
+        return result(poll - firstPoll + 1, converged, order, seen, acked, fault, cycle);
+      }
+      long now = run.ticker.millis();
+      long wait = Math.min(s.intervalAt(now - start), s.maxSettleMs() - (now - start));
+      if (phase4 && !seedMarked) {
+        wait = Math.min(wait, seedAt - now);
       }
       try {
-        run.ticker.sleep(Math.min(s.pollIntervalMs(), s.maxSettleMs() - elapsed));
+        run.ticker.sleep(Math.max(0, wait));
       } catch (InterruptedException e) {
         run.abort("interrupted");
       }
     }
+  }
+
+  /**
+   * Polls {@code ns} every poll_interval while a cycle's writes run, publishing each poll (never
+   * final), so a write's first sighting is measured from close to its acknowledgement. Stopped
+   * by {@link #stop()}, which says where the settle's poll sequence goes on.
+   */
+  final class DuringWrites {
+    private final Thread thread;
+    private volatile boolean stopped;
+    private int next;
+
+    DuringWrites(String fault, int cycle, String ns, Set<String> written, SettleSpec s,
+        List<Node> order) {
+      thread = RunContext.daemon("shipgate-poll").newThread(() -> {
+        try {
+          while (!stopped && !run.aborted()) {
+            long t0 = run.ticker.millis();
+            List<Seen> seen = observe(order, ns, written);
+            if (stopped) {
+              break; // the writes are over: the settle's first poll is the next one
+            }
+            run.events.observation(4, fault, cycle, next++, false, false, order, seen, null);
+            long wait = s.pollIntervalMs() - (run.ticker.millis() - t0);
+            if (wait > 0) {
+              run.ticker.sleep(wait);
+            }
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      thread.start();
+    }
+
+    /** Stops polling; returns the number of polls published. */
+    int stop() {
+      stopped = true;
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        run.abort("interrupted");
+        thread.interrupt();
+      }
+      return next;
+    }
+  }
+
+  /** Starts polling during a cycle's writes (when its settle asks for it), else null. */
+  DuringWrites duringWrites(String fault, int cycle, String ns, Set<String> written,
+      SettleSpec s, List<Node> order) {
+    return s.duringWrites() && s.mode() == SettleMode.ADAPTIVE
+        ? new DuringWrites(fault, cycle, ns, written, s, order) : null;
   }
 
   /** On a phase 4 cycle's final observation: how many writes were published for the cycle. */

@@ -63,7 +63,9 @@ class CampaignLoaderTest {
     assertEquals(2, spec.phase4().faultAfterWrite());
     assertEquals(500, spec.phase4().healDelayMs());
     assertEquals(100, spec.phase4().settle().pollIntervalMs());
-    assertEquals(3000, spec.phase4().settle().maxSettleMs());
+    assertEquals(10000, spec.phase4().settle().maxSettleMs());
+    assertEquals(3000, spec.phase4().settle().seedSettleMs());
+    assertTrue(spec.phase4().settle().duringWrites());
     assertEquals(SettleMode.ADAPTIVE, spec.phase4().settle().mode());
     assertEquals(4, spec.phase2().agents());
     assertEquals(50, spec.phase2().writesPerAgent());

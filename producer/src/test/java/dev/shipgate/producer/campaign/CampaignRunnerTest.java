@@ -48,7 +48,7 @@ class CampaignRunnerTest {
         cycles: 1
         writes_per_cycle: 5
         fault_after_write: 2
-        settle: {poll_interval_ms: 100, max_settle_ms: 1000, mode: %s}
+        settle: {poll_interval_ms: 100, max_settle_ms: 1000, mode: %s, during_writes: false}
       """;
 
   final FakeTicker ticker = new FakeTicker();
@@ -315,5 +315,50 @@ class CampaignRunnerTest {
     assertEquals("phase1.node", results.get(0).getCheck());
     assertEquals("phase3.migration", results.get(1).getCheck());
     assertEquals("migration tool not found", results.get(1).getError());
+  }
+
+  @Test
+  void shouldPollDuringTheWritesAndMarkTheSeedPointBeforeSettlingOnToConvergence() {
+    // node c shows nothing until 5 s after the last write: past the seed point (3 s after the
+    // last answer), converged later: the bound counts the seed point, the final poll says the
+    // writes arrived (recovered, not lost)
+    adapter.lagMs = 5_000;
+    FakeFault fault = new FakeFault(Duration.ofMillis(50), true);
+    CampaignSpec spec = new CampaignLoader(Path.of("."), List.of("fake_fault"), Clock.systemUTC())
+        .parse(CAMPAIGN.formatted("adaptive").replace(
+            "settle: {poll_interval_ms: 100, max_settle_ms: 1000, mode: adaptive,"
+                + " during_writes: false}",
+            "settle: {poll_interval_ms: 100, max_settle_ms: 10000, seed_settle_ms: 3000}"),
+            "t", "t", CampaignOverrides.none());
+    assertTrue(spec.phase4().settle().duringWrites());
+    CampaignOutcome outcome = runner(spec, fault).run();
+    assertTrue(outcome.completed());
+
+    List<Observation> polls = events.values(Topics.OBSERVATIONS);
+    long lastAnswer = 0;
+    for (WriteResult w : events.values(Topics.WRITES)) {
+      lastAnswer = Math.max(lastAnswer, w.getEventTime().toEpochMilli() + w.getLatencyMs());
+    }
+    List<Observation> seedPoints = new ArrayList<>();
+    for (int i = 0; i < polls.size(); i++) {
+      Observation o = polls.get(i);
+      assertEquals(i, o.getPollSeq(), "poll sequence in publish order");
+      assertEquals(i == polls.size() - 1, o.getFinal$(), "only the last poll is final");
+      if (o.getSeedPoint()) {
+        seedPoints.add(o);
+      }
+    }
+    assertEquals(1, seedPoints.size(), "one seed point");
+    Observation seed = seedPoints.get(0);
+    assertFalse(seed.getFinal$());
+    assertTrue(seed.getEventTime().toEpochMilli() >= lastAnswer + 3000,
+        "seed point " + seed.getEventTime() + " vs last answer " + lastAnswer);
+    assertEquals(0L, seed.getNodes().get(2).getCount(), "c still lagging at the seed point");
+    Observation last = polls.get(polls.size() - 1);
+    assertEquals(5L, last.getNodes().get(2).getCount());
+    assertEquals(5L, last.getCycleWrites());
+    long faults = events.values(Topics.FAULTS).stream()
+        .filter(f -> f.getEventTime().compareTo(last.getEventTime()) <= 0).count();
+    assertEquals(faults, last.getCycleFaults(), "the fault events published before it");
   }
 }

@@ -63,6 +63,8 @@ final class Fakes {
     volatile long lastWriteTime;
     String laggard = "c";
     int lagPolls;
+    /** The laggard also shows nothing until this long after the latest write (0: no such lag). */
+    long lagMs;
     Set<String> lost = new HashSet<>();
     Consumer<String> onWrite = id -> { };
     Function<String, WriteAttempt> probes = id -> ok();
@@ -104,7 +106,7 @@ final class Fakes {
       }
       List<String> ids = new ArrayList<>(written.getOrDefault(namespace, Set.of()));
       if (node.name().equals(laggard)) {
-        if (call <= lagPolls) {
+        if (call <= lagPolls || (lagMs > 0 && ticker.millis() < lastWriteTime + lagMs)) {
           ids.clear();
         }
         ids.removeAll(lost);

@@ -1,0 +1,573 @@
+package dev.shipgate.streams;
+
+import dev.shipgate.events.CampaignConfig;
+import dev.shipgate.events.FaultAction;
+import dev.shipgate.events.WriteOutcome;
+import dev.shipgate.results.CycleConvergence;
+import dev.shipgate.results.Diagnosis;
+import dev.shipgate.results.NodeVisibility;
+import dev.shipgate.results.VisibilitySummary;
+import dev.shipgate.results.WindowVisibility;
+import dev.shipgate.results.WritePoint;
+import dev.shipgate.results.WriteWindow;
+import dev.shipgate.schemas.WriteIds;
+import dev.shipgate.state.CycleBook;
+import dev.shipgate.state.NodeHeld;
+import dev.shipgate.state.NodeTally;
+import dev.shipgate.state.VisibilityBook;
+import dev.shipgate.state.WindowTally;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Slow or lost, as pure functions of the state. One closed cycle's writes ({@link WriteRecord}s)
+ * become its set-checker lists and {@link WritePoint}s; those fold into the class's
+ * {@link VisibilityBook} (sums and histograms of fixed size), which reads out as a
+ * {@link VisibilitySummary} with its diagnosis line.
+ *
+ * <p>Definitions (per node index, over nodes whose final poll listed ids): <b>lost</b>
+ * acknowledged, not held at the end of the settle; <b>recovered</b> acknowledged, not held at the
+ * seed's settle point (the poll the bound counts) but held at the end: slow, not lost;
+ * <b>unexpected</b> not acknowledged but held at the end (an indeterminate write resolved as
+ * applied); <b>duplicated</b> listed twice at the end. A write's visibility latency on a node is the
+ * end of the first poll that showed it minus its acknowledgement: an upper bound, within a poll
+ * interval plus a poll's duration.
+ */
+final class VisibilityRules {
+  private VisibilityRules() {}
+
+  /** The t of P(visible by t), ms: 0, 10, 50, 100, 500 ms, 1, 3, 10, 90 s. */
+  static final List<Long> T_MS = List.of(0L, 10L, 50L, 100L, 500L, 1_000L, 3_000L, 10_000L,
+      90_000L);
+  static final int SAMPLE = 20;
+  private static final WriteWindow[] WINDOWS = WriteWindow.values();
+
+  // ------------------------------------------------------------------------------ one cycle
+
+  /** A closed cycle's lists and points, to set on its {@link CycleConvergence}. */
+  record CycleSets(Map<String, List<String>> recovered, Map<String, List<String>> unexpected,
+      Map<String, List<String>> duplicated, boolean countedAtSeedPoint, List<WritePoint> points) {}
+
+  /**
+   * @param records the cycle's written writes by id (sightings-only records left out)
+   */
+  static CycleSets cycle(CycleBook cb, Map<String, WriteRecord> records) {
+    List<NodeHeld> finals = cb.getNodes() == null ? List.of() : cb.getNodes();
+    Map<Integer, Set<String>> countedIds = new HashMap<>();
+    boolean separateSeed = cb.getCounted() != null;
+    if (separateSeed) {
+      for (NodeHeld n : cb.getCounted()) {
+        countedIds.put(n.getIndex(), n.getIds() == null ? null : new HashSet<>(n.getIds()));
+      }
+    }
+    int width = 0;
+    for (NodeHeld n : finals) {
+      width = Math.max(width, n.getIndex() + 1);
+    }
+    Map<String, List<String>> recovered = new TreeMap<>();
+    Map<String, List<String>> unexpected = new TreeMap<>();
+    Map<String, List<String>> duplicated = new TreeMap<>();
+    List<Set<String>> heldAtEnd = new ArrayList<>();
+    for (int i = 0; i < width; i++) {
+      heldAtEnd.add(null);
+    }
+    for (NodeHeld n : finals) {
+      if (n.getIndex() < 0 || n.getIds() == null) {
+        continue;
+      }
+      Set<String> held = new HashSet<>();
+      List<String> dup = new ArrayList<>();
+      for (String id : n.getIds()) {
+        if (!held.add(id) && records.containsKey(id) && !dup.contains(id)) {
+          dup.add(id);
+        }
+      }
+      heldAtEnd.set(n.getIndex(), held);
+      List<String> rec = new ArrayList<>();
+      List<String> unexp = new ArrayList<>();
+      Set<String> atSeed = separateSeed ? countedIds.get(n.getIndex()) : null;
+      for (String id : held) {
+        WriteRecord r = records.get(id);
+        if (r == null) {
+          continue;
+        }
+        if (r.outcome() != WriteOutcome.OK) {
+          unexp.add(id);
+        } else if (separateSeed && (atSeed == null || !atSeed.contains(id))) {
+          rec.add(id);
+        }
+      }
+      rec.sort(WriteIds.ORDER);
+      unexp.sort(WriteIds.ORDER);
+      dup.sort(WriteIds.ORDER);
+      if (!rec.isEmpty()) {
+        recovered.put(n.getNode(), rec);
+      }
+      if (!unexp.isEmpty()) {
+        unexpected.put(n.getNode(), unexp);
+      }
+      if (!dup.isEmpty()) {
+        duplicated.put(n.getNode(), dup);
+      }
+    }
+    long[] window = faultWindow(cb);
+    List<String> ids = new ArrayList<>(records.keySet());
+    ids.sort(WriteIds.ORDER);
+    List<WritePoint> points = new ArrayList<>(ids.size());
+    for (String id : ids) {
+      WriteRecord r = records.get(id);
+      List<Long> visible = new ArrayList<>(width);
+      List<Boolean> held = new ArrayList<>(width);
+      for (int i = 0; i < width; i++) {
+        visible.add(r.visibleMs(i));
+        held.add(heldAtEnd.get(i) != null && heldAtEnd.get(i).contains(id));
+      }
+      points.add(WritePoint.newBuilder()
+          .setWriteId(id)
+          .setIssuedAt(r.issuedAt)
+          .setLatencyMs(r.latencyMs())
+          .setOutcome(r.outcome())
+          .setWindow(window(r.issuedAt, window))
+          .setVisibleMs(visible)
+          .setHeldAtEnd(held)
+          .build());
+    }
+    return new CycleSets(recovered, unexpected, duplicated, separateSeed, points);
+  }
+
+  /**
+   * The cycle's fault window {injected, healed} (epoch ms, -1 none) from its fault events up to
+   * its final poll: events after it (a kill's restart, after the settle) are not the writes'
+   * window, and are not awaited. Null when the final poll did not announce its fault events:
+   * they may be read after the cycle closes, so no window is drawn from them.
+   */
+  static long[] faultWindow(CycleBook cb) {
+    if (cb.getExpectedFaults() == null) {
+      return null;
+    }
+    long injected = -1;
+    long healed = -1;
+    long until = cb.getFinalAt() == null ? Long.MAX_VALUE : cb.getFinalAt();
+    List<Long> times = cb.getFaultTimes();
+    for (int i = 0; i + 1 < times.size(); i += 2) {
+      int action = times.get(i).intValue();
+      long t = times.get(i + 1);
+      if (t > until) {
+        continue;
+      }
+      if (action == FaultAction.INJECTED.ordinal() && (injected < 0 || t < injected)) {
+        injected = t;
+      }
+    }
+    for (int i = 0; i + 1 < times.size(); i += 2) {
+      long t = times.get(i + 1);
+      if (times.get(i).intValue() == FaultAction.HEALED.ordinal() && injected >= 0
+          && t >= injected && t <= until && (healed < 0 || t < healed)) {
+        healed = t;
+      }
+    }
+    return new long[] {injected, healed};
+  }
+
+  /** The cycle's fault events up to its final poll (those its final poll announced). */
+  static long faultEventsUpToFinal(CycleBook cb) {
+    long until = cb.getFinalAt() == null ? Long.MAX_VALUE : cb.getFinalAt();
+    long n = 0;
+    List<Long> times = cb.getFaultTimes();
+    for (int i = 0; i + 1 < times.size(); i += 2) {
+      if (times.get(i + 1) <= until) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  static WriteWindow window(long issuedAt, long[] window) {
+    if (window == null) {
+      return WriteWindow.UNKNOWN;
+    }
+    if (window[0] < 0 || issuedAt < window[0]) {
+      return WriteWindow.PRE_FAULT;
+    }
+    return window[1] >= 0 && issuedAt >= window[1] ? WriteWindow.POST_HEAL
+        : WriteWindow.DURING_FAULT;
+  }
+
+  // ------------------------------------------------------------------------------ the class
+
+  static VisibilityBook empty() {
+    List<WindowTally> windows = new ArrayList<>();
+    for (int i = 0; i < WINDOWS.length; i++) {
+      windows.add(WindowTally.newBuilder().build());
+    }
+    return VisibilityBook.newBuilder().setNodes(new ArrayList<>()).setWindows(windows).build();
+  }
+
+  /** Folds a closed cycle into its class's book. */
+  static void fold(VisibilityBook book, CycleBook cb, CycleConvergence cc) {
+    book.setCycles(book.getCycles() + 1);
+    book.setMaxEventTime(Math.max(book.getMaxEventTime(), cb.getMaxEventTime()));
+    List<NodeHeld> finals = cb.getNodes() == null ? List.of() : cb.getNodes();
+    int cycle = cb.getCycle();
+    List<WritePoint> points = cc.getPoints();
+    Map<Integer, String> readable = new LinkedHashMap<>();
+    for (NodeHeld n : finals) {
+      if (n.getIndex() < 0) {
+        continue;
+      }
+      NodeTally t = node(book, n.getIndex());
+      if (!t.getNodeNames().contains(n.getNode()) && t.getNodeNames().size() < 8) {
+        List<String> names = new ArrayList<>(t.getNodeNames());
+        names.add(n.getNode());
+        t.setNodeNames(names);
+      }
+      if (n.getIds() == null) {
+        t.setUnreadableCycles(t.getUnreadableCycles() + 1);
+      } else {
+        readable.put(n.getIndex(), n.getNode());
+        book.setAnyIds(true);
+      }
+    }
+    for (Map.Entry<Integer, String> e : readable.entrySet()) {
+      int i = e.getKey();
+      String name = e.getValue();
+      NodeTally t = node(book, i);
+      Map<String, Long> hist = new HashMap<>(t.getHistogram());
+      Map<String, Long> lostBy = new HashMap<>(t.getLostByWindow());
+      List<Long> by = new ArrayList<>(t.getVisibleBy());
+      List<String> lostSample = new ArrayList<>(t.getLostSample());
+      for (WritePoint p : points) {
+        if (p.getOutcome() != WriteOutcome.OK) {
+          continue;
+        }
+        t.setAcked(t.getAcked() + 1);
+        if (i < p.getHeldAtEnd().size() && p.getHeldAtEnd().get(i)) {
+          t.setVisible(t.getVisible() + 1);
+          Long ms = p.getVisibleMs().get(i);
+          long v = ms == null ? 0 : ms;
+          hist.merge(String.valueOf(bucket(v)), 1L, Long::sum);
+          t.setMaxMs(t.getMaxMs() == null ? v : Math.max(t.getMaxMs(), v));
+          for (int k = 0; k < T_MS.size(); k++) {
+            if (v <= T_MS.get(k)) {
+              by.set(k, by.get(k) + 1);
+            }
+          }
+        } else {
+          t.setLost(t.getLost() + 1);
+          lostBy.merge(p.getWindow().name(), 1L, Long::sum);
+          if (lostSample.size() < SAMPLE) {
+            lostSample.add(cycle + "/" + p.getWriteId());
+          }
+        }
+      }
+      List<String> rec = cc.getRecoveredIds().getOrDefault(name, List.of());
+      List<String> unexp = cc.getUnexpectedIds().getOrDefault(name, List.of());
+      t.setRecovered(t.getRecovered() + rec.size());
+      t.setRecoveredSample(sample(t.getRecoveredSample(), cycle, rec));
+      t.setUnexpected(t.getUnexpected() + unexp.size());
+      t.setUnexpectedSample(sample(t.getUnexpectedSample(), cycle, unexp));
+      long indeterminate = 0;
+      Set<String> unexpSet = new HashSet<>(unexp);
+      for (WritePoint p : points) {
+        if (p.getOutcome() == WriteOutcome.INDETERMINATE && unexpSet.contains(p.getWriteId())) {
+          indeterminate++;
+        }
+      }
+      t.setIndeterminateApplied(t.getIndeterminateApplied() + indeterminate);
+      t.setDuplicated(t.getDuplicated()
+          + cc.getDuplicatedIds().getOrDefault(name, List.of()).size());
+      t.setHistogram(hist);
+      t.setLostByWindow(lostBy);
+      t.setVisibleBy(by);
+      t.setLostSample(lostSample);
+    }
+    for (WritePoint p : points) {
+      WindowTally w = book.getWindows().get(p.getWindow().ordinal());
+      w.setAttempted(w.getAttempted() + 1);
+      if (p.getLatencyMs() != null) {
+        Map<String, Long> h = new HashMap<>(w.getWriteHistogram());
+        h.merge(String.valueOf(bucket(p.getLatencyMs())), 1L, Long::sum);
+        w.setWriteHistogram(h);
+      }
+      if (p.getOutcome() != WriteOutcome.OK || readable.isEmpty()) {
+        continue;
+      }
+      w.setOk(w.getOk() + 1);
+      long everywhere = 0;
+      boolean lost = false;
+      for (int i : readable.keySet()) {
+        if (i >= p.getHeldAtEnd().size() || !p.getHeldAtEnd().get(i)) {
+          lost = true;
+          break;
+        }
+        Long ms = p.getVisibleMs().get(i);
+        everywhere = Math.max(everywhere, ms == null ? 0 : ms);
+      }
+      if (lost) {
+        w.setLost(w.getLost() + 1);
+      } else {
+        Map<String, Long> h = new HashMap<>(w.getVisibilityHistogram());
+        h.merge(String.valueOf(bucket(everywhere)), 1L, Long::sum);
+        w.setVisibilityHistogram(h);
+      }
+    }
+  }
+
+  private static NodeTally node(VisibilityBook book, int index) {
+    List<NodeTally> nodes = book.getNodes();
+    if (!(nodes instanceof ArrayList)) {
+      nodes = new ArrayList<>(nodes);
+      book.setNodes(nodes);
+    }
+    while (nodes.size() <= index) {
+      List<Long> zeros = new ArrayList<>();
+      T_MS.forEach(t -> zeros.add(0L));
+      nodes.add(NodeTally.newBuilder().setVisibleBy(zeros).build());
+    }
+    return nodes.get(index);
+  }
+
+  private static List<String> sample(List<String> sample, int cycle, List<String> ids) {
+    if (ids.isEmpty() || sample.size() >= SAMPLE) {
+      return sample;
+    }
+    List<String> out = new ArrayList<>(sample);
+    for (String id : ids) {
+      if (out.size() >= SAMPLE) {
+        break;
+      }
+      out.add(cycle + "/" + id);
+    }
+    return out;
+  }
+
+  /** {@code v} rounded up to 3 significant digits (exact below 1000): at most 1 % above it. */
+  static long bucket(long v) {
+    if (v < 1000) {
+      return Math.max(0, v);
+    }
+    long unit = 1;
+    while (v / unit >= 1000) {
+      unit *= 10;
+    }
+    return (v + unit - 1) / unit * unit;
+  }
+
+  /** The {@code q} quantile (0 &lt; q ≤ 1) of a bucket histogram, or null when it is empty. */
+  static Long quantile(Map<String, Long> histogram, double q) {
+    TreeMap<Long, Long> sorted = new TreeMap<>();
+    long n = 0;
+    for (Map.Entry<String, Long> e : histogram.entrySet()) {
+      sorted.merge(Long.parseLong(e.getKey()), e.getValue(), Long::sum);
+      n += e.getValue();
+    }
+    if (n == 0) {
+      return null;
+    }
+    long rank = (long) Math.ceil(q * n);
+    long seen = 0;
+    for (Map.Entry<Long, Long> e : sorted.entrySet()) {
+      seen += e.getValue();
+      if (seen >= rank) {
+        return e.getKey();
+      }
+    }
+    return sorted.lastKey();
+  }
+
+  // ------------------------------------------------------------------------------ read out
+
+  private static Long atMost(Long v, Long max) {
+    if (v == null || max == null) {
+      return v;
+    }
+    return Long.valueOf(Math.min(v, max));
+  }
+
+  /** The seed's settle the campaign ran with, from its settings; null when not recorded. */
+  static Long seedSettleMs(CampaignConfig config) {
+    if (config == null) {
+      return null;
+    }
+    String v = config.getSettings().get("phase4.settle.seed_settle_ms");
+    if (v == null) {
+      v = config.getSettings().get("phase4.settle.max_settle_ms");
+    }
+    try {
+      return v == null ? null : Long.valueOf(v.trim());
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  static VisibilitySummary summary(String campaign, String fault, VisibilityBook book,
+      CampaignConfig config, boolean pending) {
+    Long seedSettle = seedSettleMs(config);
+    List<NodeVisibility> nodes = new ArrayList<>();
+    Long p99 = null;
+    for (int i = 0; i < book.getNodes().size(); i++) {
+      NodeTally t = book.getNodes().get(i);
+      // a bucket is rounded up: never report a quantile above the exact maximum
+      Long np99 = atMost(quantile(t.getHistogram(), 0.99), t.getMaxMs());
+      if (np99 != null) {
+        p99 = p99 == null ? np99 : Math.max(p99, np99);
+      }
+      nodes.add(NodeVisibility.newBuilder()
+          .setNodeIndex(i)
+          .setNodeNames(List.copyOf(t.getNodeNames()))
+          .setAcked(t.getAcked())
+          .setVisible(t.getVisible())
+          .setLost(t.getLost())
+          .setRecovered(t.getRecovered())
+          .setUnexpected(t.getUnexpected())
+          .setIndeterminateApplied(t.getIndeterminateApplied())
+          .setDuplicated(t.getDuplicated())
+          .setUnreadableCycles(t.getUnreadableCycles())
+          .setVisibleBy(List.copyOf(t.getVisibleBy()))
+          .setP50Ms(atMost(quantile(t.getHistogram(), 0.5), t.getMaxMs()))
+          .setP99Ms(np99)
+          .setMaxMs(t.getMaxMs())
+          .setLostByWindow(new TreeMap<>(t.getLostByWindow()))
+          .setLostSample(List.copyOf(t.getLostSample()))
+          .setRecoveredSample(List.copyOf(t.getRecoveredSample()))
+          .setUnexpectedSample(List.copyOf(t.getUnexpectedSample()))
+          .build());
+    }
+    List<WindowVisibility> windows = new ArrayList<>();
+    for (int k = 0; k < WINDOWS.length; k++) {
+      WindowTally w = book.getWindows().get(k);
+      windows.add(WindowVisibility.newBuilder()
+          .setWindow(WINDOWS[k])
+          .setAttempted(w.getAttempted())
+          .setOk(w.getOk())
+          .setAvailability(w.getAttempted() == 0 ? null
+              : (double) w.getOk() / w.getAttempted())
+          .setWriteP50Ms(quantile(w.getWriteHistogram(), 0.5))
+          .setWriteP99Ms(quantile(w.getWriteHistogram(), 0.99))
+          .setVisibilityP50Ms(quantile(w.getVisibilityHistogram(), 0.5))
+          .setVisibilityP99Ms(quantile(w.getVisibilityHistogram(), 0.99))
+          .setLost(w.getLost())
+          .build());
+    }
+    Diagnosis d = diagnosis(book);
+    return VisibilitySummary.newBuilder()
+        .setCampaignId(campaign)
+        .setFault(fault)
+        .setCycles(book.getCycles())
+        .setSeedSettleMs(seedSettle)
+        .setTMs(T_MS)
+        .setNodes(nodes)
+        .setWindows(windows)
+        .setP99Ms(p99)
+        .setDiagnosis(d)
+        .setDiagnosisText(diagnosisText(d, nodes, seedSettle, p99))
+        .setPending(pending)
+        .setUpdatedAt(Instant.ofEpochMilli(book.getMaxEventTime()))
+        .build();
+  }
+
+  static Diagnosis diagnosis(VisibilityBook book) {
+    if (!book.getAnyIds()) {
+      return Diagnosis.UNKNOWN;
+    }
+    long lost = 0;
+    long recovered = 0;
+    for (NodeTally t : book.getNodes()) {
+      lost += t.getLost();
+      recovered += t.getRecovered();
+    }
+    if (lost > 0) {
+      return recovered > 0 ? Diagnosis.BOTH : Diagnosis.LOST;
+    }
+    return recovered > 0 ? Diagnosis.SLOW : Diagnosis.NONE;
+  }
+
+  /** One line: what happened, with the figures and where (node, window). */
+  static String diagnosisText(Diagnosis d, List<NodeVisibility> nodes, Long seedSettle,
+      Long p99) {
+    String settle = seedSettle == null ? "the seed's settle point"
+        : "the seed's settle point (" + ms(seedSettle) + " after the last answer)";
+    String latency = p99 == null ? "" : "p99 visibility " + ms(p99) + ", max "
+        + ms(nodes.stream().map(NodeVisibility::getMaxMs).filter(v -> v != null)
+            .max(Long::compare).orElse(0L));
+    switch (d) {
+      case UNKNOWN:
+        return "unknown: no node listed the ids it holds, so slow cannot be told from lost";
+      case NONE:
+        return "none: every acknowledged write was on every readable node by " + settle
+            + (latency.isEmpty() ? "" : "; " + latency);
+      case SLOW: {
+        List<String> parts = new ArrayList<>();
+        for (NodeVisibility n : nodes) {
+          if (n.getRecovered() > 0) {
+            parts.add(n.getRecovered() + " on " + name(n));
+          }
+        }
+        return "slow: every acknowledged write reached every readable node, "
+            + String.join(", ", parts) + " only after " + settle + "; " + latency;
+      }
+      default: {
+        List<String> parts = new ArrayList<>();
+        for (NodeVisibility n : nodes) {
+          if (n.getLost() > 0) {
+            parts.add(n.getLost() + " on " + name(n) + " (" + where(n) + "; e.g. "
+                + String.join(", ", n.getLostSample().subList(0,
+                    Math.min(5, n.getLostSample().size()))) + ")");
+          }
+        }
+        String text = "lost: acknowledged writes never arrived by the end of the settle: "
+            + String.join("; ", parts);
+        if (d == Diagnosis.BOTH) {
+          long recovered = nodes.stream().mapToLong(NodeVisibility::getRecovered).sum();
+          text = "both: " + text.substring("lost: ".length()) + "; and " + recovered
+              + " arrived only after " + settle + (latency.isEmpty() ? "" : " (" + latency + ")");
+        }
+        return text;
+      }
+    }
+  }
+
+  private static String name(NodeVisibility n) {
+    String role = n.getNodeIndex() == 0 ? "the cycle's primary" : "peer " + n.getNodeIndex();
+    return n.getNodeNames().size() == 1 ? "node " + n.getNodeNames().get(0) + " (" + role + ")"
+        : role;
+  }
+
+  private static String where(NodeVisibility n) {
+    Map<String, Long> by = n.getLostByWindow();
+    long total = n.getLost();
+    List<String> parts = new ArrayList<>();
+    for (WriteWindow w : WINDOWS) {
+      Long c = by.get(w.name());
+      if (c != null && c > 0) {
+        if (c == total) {
+          return (total == 1 ? "issued " : "all " + total + " issued ") + windowText(w);
+        }
+        parts.add(c + " " + windowText(w));
+      }
+    }
+    return String.join(", ", parts);
+  }
+
+  static String windowText(WriteWindow w) {
+    return switch (w) {
+      case PRE_FAULT -> "before the fault";
+      case DURING_FAULT -> "during the fault";
+      case POST_HEAL -> "after the heal";
+      case UNKNOWN -> "in cycles whose fault events were not announced";
+    };
+  }
+
+  /** 850 ms, 4.2 s. */
+  static String ms(long v) {
+    return v < 1000 ? v + " ms" : String.format(Locale.ROOT, "%.1f s", v / 1000.0);
+  }
+}
