@@ -7,6 +7,7 @@ import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.results.VisibilitySummary;
 import dev.shipgate.schemas.CampaignIds;
 import dev.shipgate.schemas.DeadLetters;
 import dev.shipgate.schemas.SeedJson;
@@ -88,7 +89,7 @@ public final class ArtifactSink implements AutoCloseable {
   /** The topics the sink consumes. */
   public static final List<Topic<String, ? extends SpecificRecord>> INPUTS = List.of(
       Topics.PHASE_VERDICTS, Topics.CAMPAIGN_VERDICTS, Topics.FAULT_BOUNDS,
-      Topics.CYCLE_CONVERGENCE, Topics.FAULTS);
+      Topics.CYCLE_CONVERGENCE, Topics.VISIBILITY, Topics.FAULTS);
 
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration TOPIC_WAIT = Duration.ofSeconds(1);
@@ -391,6 +392,8 @@ public final class ArtifactSink implements AutoCloseable {
       return b.getCampaignId();
     } else if (value instanceof CycleConvergence c) {
       return c.getCampaignId();
+    } else if (value instanceof VisibilitySummary v) {
+      return v.getCampaignId();
     } else if (value instanceof FaultEvent f) {
       return f.getCampaignId();
     }
@@ -419,6 +422,8 @@ public final class ArtifactSink implements AutoCloseable {
       return FileNames.isSafe(b.getFault()) ? null : FileNames.problem("fault", b.getFault());
     } else if (value instanceof CycleConvergence c) {
       return FileNames.isSafe(c.getFault()) ? null : FileNames.problem("fault", c.getFault());
+    } else if (value instanceof VisibilitySummary v) {
+      return FileNames.isSafe(v.getFault()) ? null : FileNames.problem("fault", v.getFault());
     } else if (value instanceof FaultEvent f) {
       if (f.getEventId() == null || f.getEventId().isBlank()) {
         return "fault event has no event_id";

@@ -5,6 +5,7 @@ import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.results.VisibilitySummary;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -27,9 +28,24 @@ final class LatestRecords {
   /** topic + '\0' + key → campaign, so a tombstone (no value) finds its campaign. */
   private final Map<String, String> owner = new HashMap<>();
 
+  /**
+   * Cycles per campaign and fault class whose write points are kept (for the page's timeline);
+   * later cycles' points are dropped on arrival, so the sink's memory does not grow with the
+   * writes (every cycle's lists and counts are kept).
+   */
+  static final int CYCLES_WITH_POINTS = 100;
+  private final Map<String, Integer> withPoints = new HashMap<>();
+
   /** Stores {@code value} as the latest of {@code topic}/{@code key}; returns its campaign. */
   String put(String topic, String key, String campaignId, SpecificRecord value) {
     String slot = topic + '\0' + key;
+    if (value instanceof CycleConvergence c && !c.getPoints().isEmpty()
+        && !owner.containsKey(slot)) {
+      int kept = withPoints.merge(campaignId + '\0' + c.getFault(), 1, Integer::sum);
+      if (kept > CYCLES_WITH_POINTS) {
+        value = CycleConvergence.newBuilder(c).setPoints(List.of()).build();
+      }
+    }
     String previous = owner.put(slot, campaignId);
     if (previous != null && !previous.equals(campaignId)) {
       byCampaign.getOrDefault(previous, Map.of()).remove(slot);
@@ -73,6 +89,7 @@ final class LatestRecords {
     List<PhaseVerdict> phases = new ArrayList<>();
     List<FaultBound> bounds = new ArrayList<>();
     List<CycleConvergence> cycles = new ArrayList<>();
+    List<VisibilitySummary> visibility = new ArrayList<>();
     CampaignVerdict verdict = null;
     for (SpecificRecord r : records(campaignId)) {
       if (r instanceof CampaignVerdict v) {
@@ -83,11 +100,13 @@ final class LatestRecords {
         bounds.add(b);
       } else if (r instanceof CycleConvergence c) {
         cycles.add(c);
+      } else if (r instanceof VisibilitySummary v) {
+        visibility.add(v);
       }
     }
     List<FaultEvent> events = new ArrayList<>(
         faults.getOrDefault(campaignId, Map.of()).values());
-    return new RunRecords(campaignId, verdict, phases, bounds, cycles, events);
+    return new RunRecords(campaignId, verdict, phases, bounds, cycles, events, visibility);
   }
 
   private Collection<SpecificRecord> records(String campaignId) {

@@ -106,7 +106,7 @@ final class PageRenderer {
       String axisY, String lastCycle,
       List<CycleRow> cycleRows, boolean hasCycleRows, String cycleNote, List<LostRow> lostRows,
       boolean hasLost, String lostNote, String fileName, String detailFileName,
-      FaultEvidence evidence) {}
+      FaultEvidence evidence, VisibilityView.View visibility, String visibilityFile) {}
 
   /**
    * The fault events of one fault class (or of phase 2's probes): a one-line summary, plain
@@ -585,7 +585,9 @@ final class PageRenderer {
         cycleRows,
         !cycleRows.isEmpty(), cycleNote, lostRows, !lostRows.isEmpty(), lostNote, fileName,
         f.detailFile != null && files.containsKey(f.detailFile) ? f.detailFile : "",
-        classEvidence(f));
+        classEvidence(f), f.visibility == null ? null : VisibilityView.of(f.visibility, f.cycles),
+        files.containsKey(RunArtifactsWriter.VISIBILITY_FILE) ? RunArtifactsWriter.VISIBILITY_FILE
+            : "");
   }
 
   // --- fault evidence --------------------------------------------------------------------------

@@ -64,6 +64,8 @@ public final class RunArtifactsWriter {
 
   static final String SUMMARY_FILE = "campaign-summary.json";
   static final String VERDICT_FILE = "shipgate-verdict.json";
+  /** Slow or lost: the numbers behind the page's visibility charts, per fault class. */
+  static final String VISIBILITY_FILE = "visibility.json";
   static final String PAGE_FILE = "index.html";
   /**
    * The digest of the records a run's files were last written from: a restarted sink replays
@@ -207,6 +209,9 @@ public final class RunArtifactsWriter {
       if (f.eventsFile != null) {
         files.put(f.eventsFile, VerdictJson.eventDetail(f.events));
       }
+    }
+    if (run.faults.stream().anyMatch(f -> f.visibility != null)) {
+      files.put(VISIBILITY_FILE, SeedJson.pretty(VerdictJson.visibility(run)));
     }
     CampaignVerdict verdict = records.verdict();
     // the seed's campaign-summary.json is the gate release jobs read: written once the verdict is

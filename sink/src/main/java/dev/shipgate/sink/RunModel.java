@@ -11,6 +11,7 @@ import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseSummary;
 import dev.shipgate.results.PhaseVerdict;
 import dev.shipgate.results.Verdict;
+import dev.shipgate.results.VisibilitySummary;
 import dev.shipgate.schemas.CampaignIds;
 import dev.shipgate.schemas.SeedJson;
 import java.io.IOException;
@@ -87,10 +88,18 @@ final class RunModel {
     final String detailFile;
     /** shipgate-faults-&lt;fault&gt;.jsonl (every fault event), or null. */
     final String eventsFile;
+    /** Slow or lost: the class's visibility summary, or null (imports, older Streams). */
+    final VisibilitySummary visibility;
 
     FaultEntry(String fault, FaultBound bound, List<CycleConvergence> cycles,
         List<FaultEvent> events) {
+      this(fault, bound, cycles, events, null);
+    }
+
+    FaultEntry(String fault, FaultBound bound, List<CycleConvergence> cycles,
+        List<FaultEvent> events, VisibilitySummary visibility) {
       this.fault = fault;
+      this.visibility = visibility;
       this.bound = bound;
       this.cycles = cycles;
       this.events = events;
@@ -232,9 +241,12 @@ final class RunModel {
       phase4Events.forEach(e -> events.computeIfAbsent(e.getFault(), f -> new ArrayList<>())
           .add(e));
       events.keySet().stream().sorted().forEach(order::add);
+      Map<String, VisibilitySummary> visibility = new LinkedHashMap<>();
+      r.visibility().forEach(v -> visibility.put(v.getFault(), v));
       for (String fault : order) {
         faults.add(new FaultEntry(fault, bounds.get(fault),
-            cycles.getOrDefault(fault, List.of()), events.getOrDefault(fault, List.of())));
+            cycles.getOrDefault(fault, List.of()), events.getOrDefault(fault, List.of()),
+            visibility.get(fault)));
       }
     }
 

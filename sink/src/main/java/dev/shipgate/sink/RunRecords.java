@@ -5,6 +5,7 @@ import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.results.VisibilitySummary;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,15 +20,24 @@ import java.util.Objects;
  * @param cycles per-cycle convergence records
  * @param faults the fault events (phase 2 probes, phase 4 cycles), one per event id, in arrival
  *     order
+ * @param visibility per-fault visibility summaries (slow or lost)
  */
 public record RunRecords(String campaignId, CampaignVerdict verdict, List<PhaseVerdict> phases,
-    List<FaultBound> bounds, List<CycleConvergence> cycles, List<FaultEvent> faults) {
+    List<FaultBound> bounds, List<CycleConvergence> cycles, List<FaultEvent> faults,
+    List<VisibilitySummary> visibility) {
 
   public RunRecords {
     phases = List.copyOf(Objects.requireNonNull(phases, "phases"));
     bounds = List.copyOf(Objects.requireNonNull(bounds, "bounds"));
     cycles = List.copyOf(Objects.requireNonNull(cycles, "cycles"));
     faults = List.copyOf(Objects.requireNonNull(faults, "faults"));
+    visibility = List.copyOf(Objects.requireNonNull(visibility, "visibility"));
+  }
+
+  /** The records of a campaign without visibility summaries (an imported run). */
+  public RunRecords(String campaignId, CampaignVerdict verdict, List<PhaseVerdict> phases,
+      List<FaultBound> bounds, List<CycleConvergence> cycles, List<FaultEvent> faults) {
+    this(campaignId, verdict, phases, bounds, cycles, faults, List.of());
   }
 
   /** The records of a campaign without fault events (an imported run, or none received yet). */

@@ -110,6 +110,15 @@ final class VerdictJson {
       cy.put("foreign_records", c.getForeignRecords());
       ObjectNode lost = cy.putObject("lost_ids");
       new TreeMap<>(c.getLostIds()).forEach((node, ids) -> strings(lost.putArray(node), ids));
+      cy.put("counted_at_seed_point", c.getCountedAtSeedPoint());
+      ObjectNode recovered = cy.putObject("recovered_ids");
+      new TreeMap<>(c.getRecoveredIds()).forEach((n, ids) -> strings(recovered.putArray(n), ids));
+      ObjectNode unexpected = cy.putObject("unexpected_ids");
+      new TreeMap<>(c.getUnexpectedIds()).forEach((n, ids) -> strings(unexpected.putArray(n),
+          ids));
+      ObjectNode duplicated = cy.putObject("duplicated_ids");
+      new TreeMap<>(c.getDuplicatedIds()).forEach((n, ids) -> strings(duplicated.putArray(n),
+          ids));
       out.append(SeedJson.compact(cy)).append('\n');
     }
     return out.toString();
@@ -122,6 +131,25 @@ final class VerdictJson {
       out.append(SeedJson.compact(faultEvent(e, false))).append('\n');
     }
     return out.toString();
+  }
+
+  /**
+   * visibility.json: per fault class, the visibility summary as Streams published it (P(visible
+   * by t) per node, p50/p99/max, the set checker's counts, the write windows, the diagnosis).
+   */
+  static ObjectNode visibility(Run run) {
+    ObjectNode out = SeedJson.object();
+    out.put("campaign_id", run.campaignId);
+    out.put("latency_is", "end of the first poll that showed the write minus its"
+        + " acknowledgement (an upper bound, within one poll interval)");
+    ArrayNode classes = out.putArray("faults");
+    for (FaultEntry f : run.faults) {
+      if (f.visibility != null) {
+        // Avro's JSON text of the record: every field, unions as plain values
+        classes.add(SeedJson.parse(f.visibility.toString()));
+      }
+    }
+    return out;
   }
 
   static ObjectNode shipgateVerdict(Run run, List<String> artifacts) {
@@ -168,6 +196,8 @@ final class VerdictJson {
       o.put("foreign_records", b == null ? null : b.getForeignRecords());
       o.put("bound_note", b == null ? null : b.getBoundNote());
       o.put("reason", f.reason);
+      o.put("diagnosis", f.visibility == null ? null : f.visibility.getDiagnosis().name());
+      o.put("diagnosis_text", f.visibility == null ? null : f.visibility.getDiagnosisText());
       o.put("artifact", f.file);
       List<String> sample = lostSample(f.cycles);
       o.put("lost_ids_shown", sample.size());
