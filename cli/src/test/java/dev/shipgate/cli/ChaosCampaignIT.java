@@ -22,9 +22,14 @@ import dev.shipgate.producer.fault.FaultSpec;
 import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.CycleConvergence;
+import dev.shipgate.results.Diagnosis;
 import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.NodeVisibility;
 import dev.shipgate.results.PhaseVerdict;
 import dev.shipgate.results.Verdict;
+import dev.shipgate.results.VisibilitySummary;
+import dev.shipgate.results.WindowVisibility;
+import dev.shipgate.results.WriteWindow;
 import dev.shipgate.schemas.SchemaBootstrap;
 import dev.shipgate.schemas.SeedJson;
 import dev.shipgate.schemas.Topic;
@@ -529,6 +534,68 @@ class ChaosCampaignIT {
   }
 
   @Test
+  @Order(7)
+  void shouldTellSlowFromLostWhenAPausedPeerCatchesUpOnlyAfterTheSeedsSettlePoint()
+      throws Exception {
+    // the r20 question on a real cluster: a peer frozen (SIGSTOP) for 5 s from write 2, the
+    // writes done well before: at the seed's settle point (3 s after the last answer) the peer
+    // cannot be read, so the seed's bound fails; it catches up once resumed, so nothing is lost
+    long t0 = System.nanoTime();
+    String id = "it-etcd-slow-peer";
+    String fault = "drop_random_acks";
+    LocalCluster cluster = etcd();
+    String yaml = ClusterCampaign.yaml(cluster, id, List.of(4), List.of(fault), 2, 30)
+        .replace("concurrency: 4", "concurrency: 1")
+        .replace("heal_delay_ms: 500", "heal_delay_ms: 5000");
+    CampaignSpec spec = load(yaml, CampaignSpec.KNOWN_FAULTS);
+    assertEquals(5000, spec.phase4().healDelayMs());
+    CampaignOutcome outcome = run(spec, DriverFactory.faultSpecs(spec));
+    assertTrue(outcome.completed(), "completed: " + outcome.abortReason());
+    CampaignVerdict verdict = judge(id);
+    figure(id + ": end to end (2 cycles x 30 writes, a peer paused 5 s)", t0);
+
+    Map<String, VisibilitySummary> vis = TopicSnapshot.latest(client(), registry,
+        Topics.VISIBILITY, (id + "/" + fault)::equals);
+    VisibilitySummary v = vis.get(id + "/" + fault);
+    assertNotNull(v, "visibility summary in " + vis.keySet());
+    System.out.printf("%s: %s; p99 %s ms%n", fault, v.getDiagnosisText(), v.getP99Ms());
+    assertFalse(v.getPending());
+    assertEquals(Diagnosis.SLOW, v.getDiagnosis(), v.getDiagnosisText());
+    long recovered = 0;
+    for (NodeVisibility n : v.getNodes()) {
+      assertEquals(0, n.getLost(), "node index " + n.getNodeIndex() + " lost writes");
+      recovered += n.getRecovered();
+    }
+    // writes 3-30 of both cycles were acknowledged while the peer was frozen
+    assertTrue(recovered >= 2 * 28, "recovered " + recovered);
+    assertTrue(v.getP99Ms() > 3000, "p99 visibility " + v.getP99Ms() + " ms, past the seed point");
+    WindowVisibility during = v.getWindows().get(WriteWindow.DURING_FAULT.ordinal());
+    assertEquals(2 * 28, during.getAttempted(), "writes 3-30 issued during the pause");
+
+    FaultBound bound = TopicSnapshot.latest(client(), registry, Topics.FAULT_BOUNDS,
+        (id + "/" + fault)::equals).get(id + "/" + fault);
+    System.out.printf("%s: bound %s, sum_ok %d, sum_min_peer %d, lost %d, %s%n", fault,
+        bound.getBound(), bound.getSumOk(), bound.getSumMinPeer(), bound.getLostWrites(),
+        bound.getVerdict());
+    // the seed's rule, kept exactly: the count at its settle point
+    assertFalse(bound.getSeedPass(), "bound " + bound.getBound());
+    assertEquals(Verdict.FAIL, bound.getVerdict());
+    assertEquals(0, bound.getLostWrites());
+    PhaseVerdict p4 = TopicSnapshot.latest(client(), registry, Topics.PHASE_VERDICTS,
+        (id + "/4")::equals).get(id + "/4");
+    assertTrue(p4.getReasons().contains(fault + ": " + v.getDiagnosisText()), p4.getReasons()
+        .toString());
+    assertEquals(Verdict.FAIL, verdict.getVerdict());
+
+    Path run = WORK.resolve("runs").resolve(id);
+    JsonNode visJson = SeedJson.parse(Files.readString(run.resolve("visibility.json")));
+    assertEquals("SLOW", visJson.get("faults").get(0).get("diagnosis").asText());
+    String page = Files.readString(run.resolve("index.html"));
+    assertTrue(page.contains("slow: every acknowledged write reached every readable node"),
+        "the page says slow, not lost");
+  }
+
+  @Test
   @Order(10)
   void shouldNameTheAcknowledgedWritesLostWhenTheRedisPrimaryRestartsEmptyAndFailTheGate()
       throws Exception {
@@ -595,10 +662,27 @@ class ChaosCampaignIT {
     assertEquals(Verdict.FAIL, verdict.getVerdict());
     assertFalse(verdict.getOverallPass());
 
+    VisibilitySummary v = TopicSnapshot.latest(client(), registry, Topics.VISIBILITY,
+        (id + "/" + fault)::equals).get(id + "/" + fault);
+    System.out.printf("%s: %s%n", fault, v.getDiagnosisText());
+    // LOST; BOTH if a replica's resync after the restart was late for writes 11-20
+    assertTrue(v.getDiagnosis() == Diagnosis.LOST || v.getDiagnosis() == Diagnosis.BOTH,
+        v.getDiagnosisText());
+    for (NodeVisibility n : v.getNodes()) {
+      // writes 1-10 of each cycle, acknowledged before the wipe: lost everywhere, all of them
+      // issued before the fault
+      assertEquals(20L, n.getLostByWindow().getOrDefault("PRE_FAULT", 0L),
+          "node index " + n.getNodeIndex() + ": " + n.getLostByWindow());
+    }
+    assertTrue(v.getDiagnosisText().contains("all 20 issued before the fault"),
+        v.getDiagnosisText());
+
     Path run = WORK.resolve("runs").resolve(id);
     assertFalse(SeedJson.parse(Files.readString(run.resolve("campaign-summary.json")))
         .get("overall_pass").asBoolean());
     String page = Files.readString(run.resolve("index.html"));
+    assertTrue(page.contains("acknowledged writes never arrived by the end of the settle"),
+        "the page says lost");
     for (String w : List.of("c1-w1", "c1-w10", "c2-w1", "c2-w10")) {
       assertTrue(page.contains(w), "the run page names lost write " + w);
     }

@@ -85,12 +85,16 @@ final class FaultCycle {
         p4.settle(), order);
     try {
       issueWrites(primary, ns, tally, active);
+      if (polling != null && tally.lastAnswerAt.get() > 0) {
+        polling.writesAnswered(tally.lastAnswerAt.get(), p4.settle().seedSettleMs());
+      }
       active.awaitTimedHeal();
       int polls = polling == null ? 0 : polling.stop();
+      boolean seedMarked = polling != null && polling.seedMarked();
       polling = null;
       if (!run.aborted()) {
         settled = settler.settle(4, fault, cycle, ns, tally.written, tally.acked, p4.settle(),
-            order, polls, tally.lastAnswerAt.get());
+            order, polls, tally.lastAnswerAt.get(), seedMarked);
       }
     } finally {
       if (polling != null) {
@@ -151,8 +155,9 @@ final class FaultCycle {
             Node to = router.target();
             WriteAttempt a = attempt(run, to, ns, id, run.ticker.millis());
             router.answered(to, a);
-            tally.answered(run.ticker.millis());
             run.events.write(4, fault, cycle, s, id, null, to, a);
+            // after the WriteResult took its answer time: the seed point is never earlier
+            tally.answered(run.ticker.millis());
             run.progress.write(a.outcome());
             tally.add(a.outcome(), id);
           } finally {

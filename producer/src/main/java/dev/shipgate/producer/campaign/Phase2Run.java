@@ -81,7 +81,7 @@ final class Phase2Run {
       return;
     }
     Settler.Result settled = new Settler(run).settle(2, null, null, ns.phase2(), written, acked,
-        p2.settle(), run.nodes, 0, run.ticker.millis());
+        p2.settle(), run.nodes, 0, run.ticker.millis(), false);
     log.info("phase 2: {} acked, settled after {} polls, converged {}", acked.size(),
         settled.polls(), settled.converged());
     run.events.flush();

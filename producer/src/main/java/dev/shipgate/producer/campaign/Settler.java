@@ -93,9 +93,11 @@ final class Settler {
    * @param acked the acknowledged ones
    * @param firstPoll the poll sequence to start at (after the polls made during the writes)
    * @param lastAnswerAt when the last write was answered (ticker millis)
+   * @param seedMarked the seed point was a poll made while waiting for a timed heal
    */
   Result settle(int phase, String fault, Integer cycle, String ns, Set<String> written,
-      Set<String> acked, SettleSpec s, List<Node> order, int firstPoll, long lastAnswerAt) {
+      Set<String> acked, SettleSpec s, List<Node> order, int firstPoll, long lastAnswerAt,
+      boolean seedMarked) {
     long start = run.ticker.millis();
     boolean phase4 = phase == 4;
     if (s.mode() == SettleMode.FIXED) {
@@ -107,7 +109,6 @@ final class Settler {
       return result(1, converged(seen, acked), order, seen, acked, fault, cycle);
     }
     long seedAt = (lastAnswerAt > 0 ? lastAnswerAt : start) + s.seedSettleMs();
-    boolean seedMarked = false;
     for (int poll = firstPoll; ; poll++) {
       long pollStart = run.ticker.millis();
       List<Seen> seen = observe(order, ns, written);
@@ -137,13 +138,18 @@ final class Settler {
   }
 
   /**
-   * Polls {@code ns} every poll_interval while a cycle's writes run, publishing each poll (never
-   * final), so a write's first sighting is measured from close to its acknowledgement. Stopped
-   * by {@link #stop()}, which says where the settle's poll sequence goes on.
+   * Polls {@code ns} every poll_interval while a cycle's writes run and while a timed heal is
+   * awaited after them, publishing each poll (never final), so a write's first sighting is
+   * measured from close to its acknowledgement. Once the writes are answered
+   * ({@link #writesAnswered}) the poll that starts seed_settle after the last answer is the seed
+   * point, as in the settle. Stopped by {@link #stop()}, which says where the settle's poll
+   * sequence goes on.
    */
   final class DuringWrites {
     private final Thread thread;
     private volatile boolean stopped;
+    private volatile long seedAt = Long.MAX_VALUE;
+    private volatile boolean seedMarked;
     private int next;
 
     DuringWrites(String fault, int cycle, String ns, Set<String> written, SettleSpec s,
@@ -152,12 +158,18 @@ final class Settler {
         try {
           while (!stopped && !run.aborted()) {
             long t0 = run.ticker.millis();
+            boolean seedPoint = !seedMarked && t0 >= seedAt;
             List<Seen> seen = observe(order, ns, written);
             if (stopped) {
               break; // the writes are over: the settle's first poll is the next one
             }
-            run.events.observation(4, fault, cycle, next++, false, false, order, seen, null);
-            long wait = s.pollIntervalMs() - (run.ticker.millis() - t0);
+            run.events.observation(4, fault, cycle, next++, false, seedPoint, order, seen, null);
+            seedMarked |= seedPoint;
+            long now = run.ticker.millis();
+            long wait = s.pollIntervalMs() - (now - t0);
+            if (!seedMarked && seedAt != Long.MAX_VALUE) {
+              wait = Math.min(wait, seedAt - now);
+            }
             if (wait > 0) {
               run.ticker.sleep(wait);
             }
@@ -167,6 +179,16 @@ final class Settler {
         }
       });
       thread.start();
+    }
+
+    /** Every write was answered, the last at {@code lastAnswerAt} (ticker millis). */
+    void writesAnswered(long lastAnswerAt, int seedSettleMs) {
+      seedAt = lastAnswerAt + seedSettleMs;
+    }
+
+    /** True once one of its polls was the seed point. */
+    boolean seedMarked() {
+      return seedMarked;
     }
 
     /** Stops polling; returns the number of polls published. */

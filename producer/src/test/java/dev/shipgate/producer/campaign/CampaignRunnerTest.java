@@ -322,8 +322,19 @@ class CampaignRunnerTest {
     // node c shows nothing until 5 s after the last write: past the seed point (3 s after the
     // last answer), converged later: the bound counts the seed point, the final poll says the
     // writes arrived (recovered, not lost)
-    adapter.lagMs = 5_000;
-    FakeFault fault = new FakeFault(Duration.ofMillis(50), true);
+    assertSeedPointBeforeConvergence(Duration.ofMillis(50), 5_000);
+  }
+
+  @Test
+  void shouldMarkTheSeedPointWhileATimedHealIsStillAwaited() {
+    // the fault heals 6 s after injection, after the seed point: the polls made while the heal is
+    // awaited mark it (the settle only starts after the heal)
+    assertSeedPointBeforeConvergence(Duration.ofMillis(6_000), 7_000);
+  }
+
+  private void assertSeedPointBeforeConvergence(Duration heal, long lagMs) {
+    adapter.lagMs = lagMs;
+    FakeFault fault = new FakeFault(heal, true);
     CampaignSpec spec = new CampaignLoader(Path.of("."), List.of("fake_fault"), Clock.systemUTC())
         .parse(CAMPAIGN.formatted("adaptive").replace(
             "settle: {poll_interval_ms: 100, max_settle_ms: 1000, mode: adaptive,"
@@ -351,7 +362,8 @@ class CampaignRunnerTest {
     assertEquals(1, seedPoints.size(), "one seed point");
     Observation seed = seedPoints.get(0);
     assertFalse(seed.getFinal$());
-    assertTrue(seed.getEventTime().toEpochMilli() >= lastAnswer + 3000,
+    long seedAt = seed.getEventTime().toEpochMilli();
+    assertTrue(seedAt >= lastAnswer + 3000 && seedAt <= lastAnswer + 3000 + 100,
         "seed point " + seed.getEventTime() + " vs last answer " + lastAnswer);
     assertEquals(0L, seed.getNodes().get(2).getCount(), "c still lagging at the seed point");
     Observation last = polls.get(polls.size() - 1);
