@@ -122,11 +122,10 @@ final class VisibilityView {
     double plotW = W - LEFT - RIGHT;
     double plotH = H - TOP - BOTTOM;
     List<Shape> shapes = new ArrayList<>();
-    for (double p : new double[] {0, 0.5, 0.9, 0.99, 1}) {
+    for (double p : new double[] {0, 0.5, 0.9, 1}) {
       double y = TOP + plotH - p * plotH;
       shapes.add(Shape.line(LEFT, y, LEFT + plotW, y, "grid", ""));
-      shapes.add(Shape.text(LEFT - 6, y + 4, p == 0.99 ? "0.99" : p == 0.9 ? "0.9"
-          : String.format(Locale.ROOT, "%.1f", p), "end", ""));
+      shapes.add(Shape.text(LEFT - 6, y + 4, String.format(Locale.ROOT, "%.1f", p), "end", ""));
     }
     for (long t : ts) {
       double x = xLog(t, maxT, plotW);
@@ -257,16 +256,26 @@ final class VisibilityView {
               + " fault"));
       shapes.add(Shape.text(x0 + 3, TOP + 10, "fault", "start", "thr"));
     }
-    long top = maxY;
-    for (long tick : new long[] {0, 10, 100, 1_000, 10_000, 90_000}) {
-      if (tick > top && tick != 0) {
+    // the y scale ends at the first tick at or above the slowest write; lost writes sit on a line
+    // of their own above it
+    long[] ticks = {0, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000};
+    long top = ticks[ticks.length - 1];
+    for (long tick : ticks) {
+      if (tick >= maxY && tick > 0) {
+        top = tick;
+        break;
+      }
+    }
+    for (long tick : ticks) {
+      if (tick > top) {
         break;
       }
       double y = yLog(tick, top, plotH);
       shapes.add(Shape.line(LEFT, y, LEFT + plotW, y, "grid", ""));
       shapes.add(Shape.text(LEFT - 6, y + 4, ms(tick), "end", ""));
     }
-    shapes.add(Shape.text(LEFT - 6, TOP + 4, "lost", "end", "lostlabel"));
+    shapes.add(Shape.line(LEFT, TOP + 4, LEFT + plotW, TOP + 4, "lostline", ""));
+    shapes.add(Shape.text(LEFT - 6, TOP + 8, "lost", "end", "lostlabel"));
     shapes.add(Shape.line(LEFT, TOP + plotH, LEFT + plotW, TOP + plotH, "axis", ""));
     for (double[] p : pts) {
       double x = LEFT + p[0] / maxX * plotW;
@@ -286,7 +295,7 @@ final class VisibilityView {
     shapes.add(Shape.circle(W - RIGHT + 14, TOP + 8, "seen", ""));
     shapes.add(Shape.text(W - RIGHT + 22, TOP + 12, "acknowledged", "start", ""));
     shapes.add(Shape.circle(W - RIGHT + 14, TOP + 24, "unacked", ""));
-    shapes.add(Shape.text(W - RIGHT + 22, TOP + 28, "not acknowledged", "start", ""));
+    shapes.add(Shape.text(W - RIGHT + 22, TOP + 28, "not acked", "start", ""));
     shapes.add(Shape.circle(W - RIGHT + 14, TOP + 40, "lost", ""));
     shapes.add(Shape.text(W - RIGHT + 22, TOP + 44, "lost", "start", ""));
     return new Svg(W, H, "writes against the fault window for " + v.getFault(),
@@ -310,8 +319,9 @@ final class VisibilityView {
     return out;
   }
 
+  /** y of {@code v} on a log scale from 0 (the axis) to {@code top}, below the lost line. */
   private static double yLog(long v, long top, double plotH) {
-    return TOP + plotH - Math.log10(1 + v) / Math.log10(1 + Math.max(top, 10)) * (plotH - 10);
+    return TOP + plotH - Math.log10(1 + v) / Math.log10(1 + Math.max(top, 10)) * (plotH - 16);
   }
 
   private static long median(List<Long> values) {

@@ -281,15 +281,15 @@ final class Evidence {
 
   /**
    * The poll's sightings into the cycle's write records: per node that listed ids, the earliest
-   * poll that showed each write (a record only for the campaign's own ids; the driver lists no
+   * read (the node's own read time, else the poll's) that showed each write (a record only for the campaign's own ids; the driver lists no
    * others).
    */
   private void sight(String cycleKey, Observation o) {
-    long time = o.getEventTime().toEpochMilli();
     for (NodeObservation n : o.getNodes()) {
       if (n.getIds() == null || n.getNodeIndex() < 0) {
         continue;
       }
+      long time = (n.getReadAt() != null ? n.getReadAt() : o.getEventTime()).toEpochMilli();
       for (String id : n.getIds()) {
         String writeKey = cycleKey + "/" + id;
         byte[] stored = stores.writes().get(writeKey);

@@ -178,6 +178,7 @@ final class CampaignEvents {
           .setForeignCount(s.foreignCount())
           .setForeignSample(new ArrayList<>(s.foreignSample()))
           .setError(s.error())
+          .setReadAt(s.readAt())
           .build());
     }
     Observation o = Observation.newBuilder()

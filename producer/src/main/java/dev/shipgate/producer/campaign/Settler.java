@@ -5,6 +5,7 @@ import dev.shipgate.producer.campaign.CampaignSpec.SettleSpec;
 import dev.shipgate.producer.remote.Node;
 import dev.shipgate.producer.target.NodeState;
 import dev.shipgate.schemas.WriteIds;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -40,14 +41,15 @@ final class Settler {
    * @param error why the node could not be read
    */
   record Seen(Long count, List<String> ownIds, Long foreignCount, List<String> foreignSample,
-      String error) {
+      String error, Instant readAt) {
 
-    static Seen of(NodeState s, Set<String> written) {
+    static Seen of(Read read, Set<String> written) {
+      NodeState s = read.state();
       if (s.error() != null && s.count() == null) {
-        return new Seen(null, null, null, List.of(), s.error());
+        return new Seen(null, null, null, List.of(), s.error(), read.at());
       }
       if (s.ids() == null) {
-        return new Seen(s.count(), null, null, List.of(), s.error());
+        return new Seen(s.count(), null, null, List.of(), s.error(), read.at());
       }
       // an id listed twice stays listed twice (a duplicate, where a target can hold one); the
       // count is of distinct ids
@@ -64,7 +66,8 @@ final class Settler {
       }
       List<String> foreignList = new ArrayList<>(foreign);
       return new Seen((long) distinct.size(), own, (long) foreign.size(),
-          foreignList.subList(0, Math.min(FOREIGN_SAMPLE, foreignList.size())), s.error());
+          foreignList.subList(0, Math.min(FOREIGN_SAMPLE, foreignList.size())), s.error(),
+          read.at());
     }
   }
 
@@ -218,34 +221,44 @@ final class Settler {
 
   private List<Seen> observe(List<Node> order, String ns, Set<String> written) {
     List<Seen> out = new ArrayList<>();
-    for (NodeState state : observeAll(run, order, ns)) {
-      out.add(Seen.of(state, written));
+    for (Read read : readAll(run, order, ns)) {
+      out.add(Seen.of(read, written));
     }
     return out;
   }
 
+  /** One node's state and when its read returned. */
+  record Read(NodeState state, Instant at) {}
+
   /** Every node's state under {@code ns}, read in parallel; a failure is an unreadable state. */
   static List<NodeState> observeAll(RunContext run, List<Node> order, String ns) {
-    List<Future<NodeState>> futures = new ArrayList<>();
+    return readAll(run, order, ns).stream().map(Read::state).toList();
+  }
+
+  private static List<Read> readAll(RunContext run, List<Node> order, String ns) {
+    List<Future<Read>> futures = new ArrayList<>();
     for (Node n : order) {
       futures.add(run.observers.submit(() -> {
+        NodeState s;
         try {
-          NodeState s = run.adapter.observe(n, ns);
-          return s == null ? NodeState.unreadable("adapter returned no state") : s;
+          s = run.adapter.observe(n, ns);
+          s = s == null ? NodeState.unreadable("adapter returned no state") : s;
         } catch (RuntimeException e) {
-          return NodeState.unreadable(RunContext.describe(e));
+          s = NodeState.unreadable(RunContext.describe(e));
         }
+        return new Read(s, run.ticker.now());
       }));
     }
-    List<NodeState> out = new ArrayList<>();
-    for (Future<NodeState> f : futures) {
+    List<Read> out = new ArrayList<>();
+    for (Future<Read> f : futures) {
       try {
         out.add(f.get());
       } catch (InterruptedException e) {
         run.abort("interrupted");
-        out.add(NodeState.unreadable("interrupted"));
+        out.add(new Read(NodeState.unreadable("interrupted"), run.ticker.now()));
       } catch (ExecutionException e) {
-        out.add(NodeState.unreadable(RunContext.describe(e.getCause())));
+        out.add(new Read(NodeState.unreadable(RunContext.describe(e.getCause())),
+            run.ticker.now()));
       }
     }
     return out;
