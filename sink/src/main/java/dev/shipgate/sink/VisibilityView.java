@@ -23,7 +23,7 @@ final class VisibilityView {
   private VisibilityView() {}
 
   /** Writes drawn on a class's timeline at most. */
-  static final int MAX_POINTS = 3000;
+  static final int MAX_POINTS = 600;
 
   private static final int W = 760;
   private static final int H = 220;
@@ -282,11 +282,9 @@ final class VisibilityView {
       boolean lost = p[2] == 2;
       double y = lost ? TOP + 4 : yLog((long) p[1], top, plotH);
       String cls = lost ? "lost" : p[2] == 0 ? "unacked" : "seen";
-      String tip = "cycle " + (int) p[3] + ", issued at +" + ms((long) p[0])
-          + (p[4] >= 0 ? ", answered in " + ms((long) p[4]) : "")
-          + (p[2] == 0 ? ", not acknowledged" : "")
-          + (lost ? ", acknowledged and lost on a node" : ", visible everywhere after "
-              + ms((long) p[1]));
+      String tip = "c" + (int) p[3] + " +" + ms((long) p[0])
+          + (p[2] == 0 ? " not acked" : "")
+          + (lost ? " lost" : " visible in " + ms((long) p[1]));
       shapes.add(Shape.circle(x, y, cls, tip));
     }
     shapes.add(Shape.text(LEFT, H - 4, "issue time from the cycle's first write →", "start",

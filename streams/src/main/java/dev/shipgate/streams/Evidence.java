@@ -184,12 +184,7 @@ final class Evidence {
         stores.books().put(campaign, book);
       }
     }
-    String writeKey = key + "/" + w.getWriteId();
-    byte[] previous = stores.writes().get(writeKey);
-    tally.add(time, !WriteRecord.written(previous));
-    WriteRecord record = WriteRecord.decode(previous);
-    record.write(w);
-    stores.writes().put(writeKey, record.encode());
+    tally.add(time, new CycleWrites(stores.writes(), key).write(w));
     stores.writes().put(tallyKey, tally.encode());
     if (tally.completable) {
       book = book != null ? book : book(campaign);
@@ -226,7 +221,7 @@ final class Evidence {
             + " already");
         return;
       }
-      sight(key, o);
+      new CycleWrites(stores.writes(), key).sight(o);
       long time = o.getEventTime().toEpochMilli();
       if (o.getSeedPoint() && !o.getFinal$()) {
         cb.setCounted(held(o.getNodes()));
@@ -277,28 +272,6 @@ final class Evidence {
           .build());
     }
     return out;
-  }
-
-  /**
-   * The poll's sightings into the cycle's write records: per node that listed ids, the earliest
-   * read (the node's own read time, else the poll's) that showed each write (a record only for the campaign's own ids; the driver lists no
-   * others).
-   */
-  private void sight(String cycleKey, Observation o) {
-    for (NodeObservation n : o.getNodes()) {
-      if (n.getIds() == null || n.getNodeIndex() < 0) {
-        continue;
-      }
-      long time = (n.getReadAt() != null ? n.getReadAt() : o.getEventTime()).toEpochMilli();
-      for (String id : n.getIds()) {
-        String writeKey = cycleKey + "/" + id;
-        byte[] stored = stores.writes().get(writeKey);
-        WriteRecord r = WriteRecord.decode(stored);
-        if (r.sighted(n.getNodeIndex(), time)) {
-          stores.writes().put(writeKey, r.encode());
-        }
-      }
-    }
   }
 
   // --------------------------------------------------------------------------- checks
@@ -449,39 +422,26 @@ final class Evidence {
     WriteTally tally = WriteTally.decode(stores.writes().get(WriteTally.ofCycle(key)));
     cb.setSeenWrites(tally.distinct);
     cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), tally.maxEventTime));
+    Map<String, WriteRecord> records = new CycleWrites(stores.writes(), key).takeAll();
     Map<String, WriteOutcome> outcomes = new HashMap<>();
-    Map<String, WriteRecord> records = new HashMap<>();
-    List<String> writeKeys = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it =
-        stores.writes().prefixScan(key + "/", new StringSerializer())) {
-      it.forEachRemaining(kv -> {
-        writeKeys.add(kv.key);
-        WriteRecord r = WriteRecord.decode(kv.value);
-        if (r.written()) {
-          // a record with sightings only: an id of a write whose result was never published
-          // (an aborted cycle); not the cycle's
-          String id = kv.key.substring(key.length() + 1);
-          outcomes.put(id, r.outcome());
-          records.put(id, r);
-        }
-      });
-    }
+    records.forEach((id, r) -> outcomes.put(id, r.outcome()));
     CampaignConfig config = config(book);
     CycleConvergence cc = ConvergenceRules.cycle(campaign, cb, outcomes, config);
+    String faultKey = Keys.fault(campaign, cb.getFault());
+    VisibilityBook vb = null;
     if (!records.isEmpty()) {
+      // slow or lost: the set checker's lists on the cycle, its points into the class's book
       VisibilityRules.CycleSets sets = VisibilityRules.cycle(cb, records);
       cc.setRecoveredIds(new LinkedHashMap<>(sets.recovered()));
       cc.setUnexpectedIds(new LinkedHashMap<>(sets.unexpected()));
       cc.setDuplicatedIds(new LinkedHashMap<>(sets.duplicated()));
       cc.setCountedAtSeedPoint(sets.countedAtSeedPoint());
-      cc.setPoints(sets.points());
-    }
-    String faultKey = Keys.fault(campaign, cb.getFault());
-    VisibilityBook vb = null;
-    if (!records.isEmpty()) {
       vb = visibility(faultKey);
-      VisibilityRules.fold(vb, cb, cc);
+      VisibilityRules.fold(vb, cb, cc, sets.points());
       stores.visibility().put(faultKey, vb);
+      if (cb.getCycle() <= VisibilityRules.POINT_CYCLES) {
+        cc.setPoints(sets.points());
+      }
     }
     FaultBook fb = fault(campaign, cb.getFault());
     try {
@@ -506,9 +466,6 @@ final class Evidence {
     cb.setNodes(null);
     cb.setCounted(null);
     stores.cycles().put(key, cb);
-    for (String k : writeKeys) {
-      stores.writes().delete(k);
-    }
     stores.writes().delete(WriteTally.ofCycle(key));
     stores.faults().put(Keys.fault(campaign, cb.getFault()), fb);
     forward(key, cc); // a cycle is judged once: nothing to compare it with
