@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -259,7 +258,7 @@ final class VisibilityRules {
           t.setVisible(t.getVisible() + 1);
           Long ms = p.getVisibleMs().get(i);
           long v = ms == null ? 0 : ms;
-          hist.merge(String.valueOf(bucket(v)), 1L, Long::sum);
+          hist.merge(String.valueOf(LatencyHistogram.bucket(v)), 1L, Long::sum);
           t.setMaxMs(t.getMaxMs() == null ? v : Math.max(t.getMaxMs(), v));
           for (int k = 0; k < T_MS.size(); k++) {
             if (v <= T_MS.get(k)) {
@@ -300,7 +299,7 @@ final class VisibilityRules {
       w.setAttempted(w.getAttempted() + 1);
       if (p.getLatencyMs() != null) {
         Map<String, Long> h = mutable(w.getWriteHistogram());
-        h.merge(String.valueOf(bucket(p.getLatencyMs())), 1L, Long::sum);
+        h.merge(String.valueOf(LatencyHistogram.bucket(p.getLatencyMs())), 1L, Long::sum);
         w.setWriteHistogram(h);
       }
       if (p.getOutcome() != WriteOutcome.OK || readable.isEmpty()) {
@@ -321,7 +320,7 @@ final class VisibilityRules {
         w.setLost(w.getLost() + 1);
       } else {
         Map<String, Long> h = mutable(w.getVisibilityHistogram());
-        h.merge(String.valueOf(bucket(everywhere)), 1L, Long::sum);
+        h.merge(String.valueOf(LatencyHistogram.bucket(everywhere)), 1L, Long::sum);
         w.setVisibilityHistogram(h);
       }
     }
@@ -360,67 +359,6 @@ final class VisibilityRules {
     return out;
   }
 
-  /**
-   * {@code v} rounded up to 2 significant digits (exact below 100): at most 10 % above it, and at
-   * most 90 buckets per decade, so a class's histograms stay small whatever its writes.
-   */
-  static long bucket(long v) {
-    if (v < 100) {
-      return Math.max(0, v);
-    }
-    long unit = 1;
-    while (v / unit >= 100) {
-      unit *= 10;
-    }
-    return (v + unit - 1) / unit * unit;
-  }
-
-  /** The {@code q} quantile (0 &lt; q ≤ 1) of a bucket histogram, or null when it is empty. */
-  static Long quantile(Map<String, Long> histogram, double q) {
-    return quantiles(histogram, q)[0];
-  }
-
-  /** The {@code qs} quantiles (ascending) of a bucket histogram in one pass; nulls when empty. */
-  static Long[] quantiles(Map<String, Long> histogram, double... qs) {
-    Long[] out = new Long[qs.length];
-    int size = histogram.size();
-    if (size == 0) {
-      return out;
-    }
-    long[] buckets = new long[size];
-    long[] counts = new long[size];
-    int i = 0;
-    for (Map.Entry<String, Long> e : histogram.entrySet()) {
-      buckets[i] = Long.parseLong(e.getKey());
-      counts[i++] = e.getValue();
-    }
-    // sort the buckets, their counts alongside (a histogram has at most a few hundred)
-    Integer[] order = new Integer[size];
-    for (int k = 0; k < size; k++) {
-      order[k] = k;
-    }
-    java.util.Arrays.sort(order, (a, b) -> Long.compare(buckets[a], buckets[b]));
-    long n = 0;
-    for (long c : counts) {
-      n += c;
-    }
-    if (n == 0) {
-      return out;
-    }
-    long seen = 0;
-    int q = 0;
-    for (int k = 0; k < size && q < qs.length; k++) {
-      seen += counts[order[k]];
-      while (q < qs.length && seen >= (long) Math.ceil(qs[q] * n)) {
-        out[q++] = buckets[order[k]];
-      }
-    }
-    while (q < qs.length) {
-      out[q++] = buckets[order[size - 1]];
-    }
-    return out;
-  }
-
   // ------------------------------------------------------------------------------ read out
 
   private static Long atMost(Long v, Long max) {
@@ -454,7 +392,7 @@ final class VisibilityRules {
     for (int i = 0; i < book.getNodes().size(); i++) {
       NodeTally t = book.getNodes().get(i);
       // a bucket is rounded up: never report a quantile above the exact maximum
-      Long[] q = quantiles(t.getHistogram(), 0.5, 0.99);
+      Long[] q = LatencyHistogram.quantiles(t.getHistogram(), 0.5, 0.99);
       Long np99 = atMost(q[1], t.getMaxMs());
       if (np99 != null) {
         p99 = p99 == null ? np99 : Math.max(p99, np99);
@@ -483,8 +421,8 @@ final class VisibilityRules {
     List<WindowVisibility> windows = new ArrayList<>();
     for (int k = 0; k < WINDOWS.length; k++) {
       WindowTally w = book.getWindows().get(k);
-      Long[] write = quantiles(w.getWriteHistogram(), 0.5, 0.99);
-      Long[] visible = quantiles(w.getVisibilityHistogram(), 0.5, 0.99);
+      Long[] write = LatencyHistogram.quantiles(w.getWriteHistogram(), 0.5, 0.99);
+      Long[] visible = LatencyHistogram.quantiles(w.getVisibilityHistogram(), 0.5, 0.99);
       windows.add(WindowVisibility.newBuilder()
           .setWindow(WINDOWS[k])
           .setAttempted(w.getAttempted())
@@ -509,7 +447,7 @@ final class VisibilityRules {
         .setWindows(windows)
         .setP99Ms(p99)
         .setDiagnosis(d)
-        .setDiagnosisText(diagnosisText(d, nodes, seedSettle, p99))
+        .setDiagnosisText(DiagnosisText.of(d, nodes, seedSettle, p99))
         .setPending(pending)
         .setUpdatedAt(Instant.ofEpochMilli(book.getMaxEventTime()))
         .build();
@@ -531,84 +469,4 @@ final class VisibilityRules {
     return recovered > 0 ? Diagnosis.SLOW : Diagnosis.NONE;
   }
 
-  /** One line: what happened, with the figures and where (node, window). */
-  static String diagnosisText(Diagnosis d, List<NodeVisibility> nodes, Long seedSettle,
-      Long p99) {
-    String settle = seedSettle == null ? "the seed's settle point"
-        : "the seed's settle point (" + ms(seedSettle) + " after the last answer)";
-    String latency = p99 == null ? "" : "p99 visibility " + ms(p99) + ", max "
-        + ms(nodes.stream().map(NodeVisibility::getMaxMs).filter(v -> v != null)
-            .max(Long::compare).orElse(0L));
-    switch (d) {
-      case UNKNOWN:
-        return "unknown: no node listed the ids it holds, so slow cannot be told from lost";
-      case NONE:
-        return "none: every acknowledged write was on every readable node by " + settle
-            + (latency.isEmpty() ? "" : "; " + latency);
-      case SLOW: {
-        List<String> parts = new ArrayList<>();
-        for (NodeVisibility n : nodes) {
-          if (n.getRecovered() > 0) {
-            parts.add(n.getRecovered() + " on " + name(n));
-          }
-        }
-        return "slow: every acknowledged write reached every readable node, "
-            + String.join(", ", parts) + " only after " + settle + "; " + latency;
-      }
-      default: {
-        List<String> parts = new ArrayList<>();
-        for (NodeVisibility n : nodes) {
-          if (n.getLost() > 0) {
-            parts.add(n.getLost() + " on " + name(n) + " (" + where(n) + "; e.g. "
-                + String.join(", ", n.getLostSample().subList(0,
-                    Math.min(5, n.getLostSample().size()))) + ")");
-          }
-        }
-        String text = "lost: acknowledged writes never arrived by the end of the settle: "
-            + String.join("; ", parts);
-        if (d == Diagnosis.BOTH) {
-          long recovered = nodes.stream().mapToLong(NodeVisibility::getRecovered).sum();
-          text = "both: " + text.substring("lost: ".length()) + "; and " + recovered
-              + " arrived only after " + settle + (latency.isEmpty() ? "" : " (" + latency + ")");
-        }
-        return text;
-      }
-    }
-  }
-
-  private static String name(NodeVisibility n) {
-    String role = n.getNodeIndex() == 0 ? "the cycle's primary" : "peer " + n.getNodeIndex();
-    return n.getNodeNames().size() == 1 ? "node " + n.getNodeNames().get(0) + " (" + role + ")"
-        : role;
-  }
-
-  private static String where(NodeVisibility n) {
-    Map<String, Long> by = n.getLostByWindow();
-    long total = n.getLost();
-    List<String> parts = new ArrayList<>();
-    for (WriteWindow w : WINDOWS) {
-      Long c = by.get(w.name());
-      if (c != null && c > 0) {
-        if (c == total) {
-          return (total == 1 ? "issued " : "all " + total + " issued ") + windowText(w);
-        }
-        parts.add(c + " " + windowText(w));
-      }
-    }
-    return String.join(", ", parts);
-  }
-
-  static String windowText(WriteWindow w) {
-    return switch (w) {
-      case PRE_FAULT -> "before the fault";
-      case DURING_FAULT -> "during the fault";
-      case POST_HEAL -> "after the heal";
-      case UNKNOWN -> "in cycles whose fault events were not announced";
-    };
-  }
-
-  /** 850 ms, 4.2 s. */
-  static String ms(long v) {
-    return v < 1000 ? v + " ms" : String.format(Locale.ROOT, "%.1f s", v / 1000.0);
-  }
 }
