@@ -51,6 +51,9 @@ import picocli.CommandLine.Parameters;
         + " and the local stack, with ratios against a reference measured in the same run:",
         "writes: writes/s the driver's write path sustains with event publishing on vs off.",
         "settle: wall time of the same cycles with the adaptive settle vs a fixed 3 s settle.",
+        "polls: writes/s of the write path (publishing on) while every node is polled every"
+            + " 100 ms, as the driver does during a cycle's writes, vs no polls (the previous"
+            + " schedule); rounds alternate, --rounds each.",
         "streams (no cluster needed; a broker of its own on 127.0.0.1:27092): a synthetic"
             + " phase 4 campaign of --events events judged by a fresh `shipgate streams` process"
             + " vs the broker's ConsumerPerformance on the same records; RSS, state and"
@@ -64,10 +67,11 @@ import picocli.CommandLine.Parameters;
 public final class BenchCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "WHAT",
-      description = "writes, settle, streams, import or cluster", converter = WhatConverter.class)
+      description = "writes, settle, polls, streams, import or cluster",
+      converter = WhatConverter.class)
   What what;
 
-  enum What { writes, settle, streams, imports, cluster }
+  enum What { writes, settle, polls, streams, imports, cluster }
 
   /** {@code import} is a Java keyword: the constant is {@code imports}. */
   static final class WhatConverter implements picocli.CommandLine.ITypeConverter<What> {
@@ -81,8 +85,8 @@ public final class BenchCommand implements Callable<Integer> {
           return w;
         }
       }
-      throw new picocli.CommandLine.TypeConversionException("expected writes, settle, streams,"
-          + " import or cluster, got '" + value + "'");
+      throw new picocli.CommandLine.TypeConversionException("expected writes, settle, polls,"
+          + " streams, import or cluster, got '" + value + "'");
     }
   }
 
@@ -112,6 +116,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--concurrency", defaultValue = "8", description = "writes: concurrent writers (default: ${DEFAULT-VALUE})")
   int concurrency;
 
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "polls: rounds with and without polls (default: ${DEFAULT-VALUE})")
+  int rounds;
+
   @Option(names = "--cycles", description = "settle: cycles per fault class (default: 5);"
       + " import: cycles in the JSONL file (default: 100000)")
   Integer cycles;
@@ -140,8 +148,11 @@ public final class BenchCommand implements Callable<Integer> {
       throw new ShipgateException("the local stack is not up: run ./shipgate stack up first");
     }
     try (SchemaRegistry registry = new RestSchemaRegistry(stack.config().registryCcompatUrl())) {
-      return what == What.writes ? writes(cluster, stack, registry)
-          : settle(cluster, stack, registry);
+      return switch (what) {
+        case writes -> writes(cluster, stack, registry);
+        case polls -> polls(cluster, stack, registry);
+        default -> settle(cluster, stack, registry);
+      };
     }
   }
 
@@ -168,13 +179,80 @@ public final class BenchCommand implements Callable<Integer> {
     return ExitCodes.OK;
   }
 
+  /** Writes/s with every node polled every 100 ms during the writes vs no polls. */
+  private int polls(LocalCluster cluster, LocalStack stack, SchemaRegistry registry)
+      throws Exception {
+    System.out.printf(Locale.ROOT, "driver write path with polls: etcd adapter -> %s, %d writers,"
+        + " %d s per round, publishing on, rounds alternate no polls / polls every 100 ms%n",
+        cluster.primary().address(), concurrency, seconds);
+    List<Double> without = new ArrayList<>();
+    List<Double> with = new ArrayList<>();
+    try (EtcdAdapter adapter = new EtcdAdapter(Duration.ofSeconds(2), Duration.ofSeconds(1));
+        KafkaEventPublisher kafka = KafkaEventPublisher.create(
+            stack.config().bootstrapServers(), registry)) {
+      round(adapter, cluster.nodes(), kafka, "warm-up");
+      for (int r = 0; r < rounds; r++) {
+        without.add(round(adapter, cluster.nodes(), kafka, "no polls", 0));
+        with.add(round(adapter, cluster.nodes(), kafka, "polls 100 ms", 100));
+      }
+    }
+    List<Double> ratios = new ArrayList<>();
+    for (int r = 0; r < rounds; r++) {
+      ratios.add(with.get(r) / without.get(r));
+    }
+    BenchRows.header();
+    BenchRows.line(without, "writes/s, no polls during the writes", d -> d);
+    BenchRows.line(with, "writes/s, all nodes polled every 100 ms", d -> d);
+    BenchRows.line(ratios, "ratio polls / no polls (paired rounds)", d -> d);
+    return ExitCodes.OK;
+  }
+
   private double round(EtcdAdapter adapter, List<Node> nodes, EventPublisher publisher,
       String label) throws Exception {
+    return round(adapter, nodes, publisher, label, 0);
+  }
+
+  /**
+   * One round of writes; with {@code pollMs} > 0 a poller reads every node's namespace (the ids
+   * it holds, as the driver's observations do) every {@code pollMs} while the writes run.
+   */
+  private double round(EtcdAdapter adapter, List<Node> nodes, EventPublisher publisher,
+      String label, int pollMs) throws Exception {
     AtomicLong ok = new AtomicLong();
     AtomicLong other = new AtomicLong();
     long end = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
     String ns = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+    ExecutorService readers = Executors.newFixedThreadPool(nodes.size());
+    AtomicLong polls = new AtomicLong();
+    Thread poller = null;
+    if (pollMs > 0) {
+      poller = new Thread(() -> {
+        while (System.nanoTime() < end && !Thread.currentThread().isInterrupted()) {
+          long p0 = System.nanoTime();
+          List<Future<?>> reads = new ArrayList<>();
+          for (Node n : nodes) {
+            reads.add(readers.submit(() -> adapter.observe(n, ns)));
+          }
+          try {
+            for (Future<?> f : reads) {
+              f.get();
+            }
+            polls.incrementAndGet();
+            long left = pollMs - (System.nanoTime() - p0) / 1_000_000;
+            if (left > 0) {
+              Thread.sleep(left);
+            }
+          } catch (InterruptedException e) {
+            return;
+          } catch (java.util.concurrent.ExecutionException e) {
+            // an unreadable node is an unreadable state to the driver; go on polling
+          }
+        }
+      }, "bench-poller");
+      poller.setDaemon(true);
+      poller.start();
+    }
     long t0 = System.nanoTime();
     List<Future<?>> futures = new ArrayList<>();
     for (int w = 0; w < concurrency; w++) {
@@ -202,9 +280,15 @@ public final class BenchCommand implements Callable<Integer> {
     publisher.flush();
     pool.shutdown();
     double secs = (System.nanoTime() - t0) / 1e9;
+    if (poller != null) {
+      poller.interrupt();
+      poller.join();
+    }
+    readers.shutdownNow();
     double rate = ok.get() / secs;
-    System.out.printf(Locale.ROOT, "  %-15s %6d ok, %d other in %.1f s = %.0f writes/s%n", label,
-        ok.get(), other.get(), secs, rate);
+    System.out.printf(Locale.ROOT, "  %-15s %6d ok, %d other in %.1f s = %.0f writes/s%s%n",
+        label, ok.get(), other.get(), secs, rate,
+        pollMs > 0 ? " (" + polls.get() + " polls of " + nodes.size() + " nodes)" : "");
     return Math.round(rate * 10) / 10.0;
   }
 

@@ -386,10 +386,18 @@ class ChaosCampaignIT {
       System.out.printf("%s: bound %s, sum_ok %d, sum_min_peer %d, foreign %d, lost %d%n",
           e.getKey(), b.getBound(), b.getSumOk(), b.getSumMinPeer(), b.getForeignRecords(),
           b.getLostWrites());
-      assertTrue(b.getSumMinPeer() <= b.getSumOk(), e.getKey() + ": " + b);
-      assertEquals("1", b.getBound(), e.getKey() + ": " + b);
       assertEquals(0, b.getForeignRecords(), e.getKey());
       assertEquals(0, b.getLostWrites(), e.getKey());
+      // the first run's keys never count: the peers hold the acknowledged writes, plus only
+      // the campaign's own writes that timed out during the partition and landed after it
+      // (seen once in CI: 196 acknowledged, 3 of the 4 others applied, bound 1.015)
+      assertTrue(b.getSumMinPeer() <= b.getSumOk() + b.getUnacknowledgedApplied(),
+          e.getKey() + ": " + b);
+      if (b.getUnacknowledgedApplied() == 0) {
+        assertEquals("1", b.getBound(), e.getKey() + ": " + b);
+      } else {
+        assertTrue(b.getBoundNote().contains("not acknowledged were applied"), b.toString());
+      }
     }
     figures.put("it-etcd-rerun: second campaign's bound on a used cluster",
         bounds.get("it-etcd-rerun-2").getBound() + " (sum_min_peer "

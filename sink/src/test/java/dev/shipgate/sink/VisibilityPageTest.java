@@ -125,6 +125,19 @@ class VisibilityPageTest {
     assertEquals(10 + 3, count(page, "<circle "));
     assertEquals(1 + 1, count(page, "<circle class=\"lost\""));
     assertTrue(page.contains("<rect class=\"window\""), "the fault window is shaded");
+    // coordinates (760 x 220, plot from x 56 to 650, y 14 to 186; t on log10(1 + t)):
+    // node c's curve steps from 0.2 (1000 of 5000 by 3 s) to 1.0 at t = 10 s (x 535.6)
+    Matcher c = Pattern.compile("<polyline class=\"n2\" points=\"([^\"]+)\"").matcher(page);
+    assertTrue(c.find(), "node c's curve");
+    assertTrue(c.group(1).contains("535.6,151.6 535.6,14.0"), c.group(1));
+    assertTrue(c.group(1).startsWith("56.0,186.0 "), c.group(1));
+    // the seed's settle point (3 s) at x 472.9, under its tick label
+    assertTrue(page.contains("<line class=\"thr\" x1=\"472.9\" y1=\"14.0\" x2=\"472.9\""
+        + " y2=\"186.0\">"), "seed settle line");
+    assertTrue(page.contains("x=\"472.9\" y=\"202.0\" text-anchor=\"middle\">3 s</text>"));
+    // the fault window: writes 3-6 of 1-10 (issued 200-600 ms of 900): x 188.0, width 264.0
+    assertTrue(page.contains("<rect class=\"window\" x=\"188.0\" y=\"14.0\" width=\"264.0\""
+        + " height=\"172.0\">"), "the shaded fault window");
     // availability: three windows with writes (the unknown one has none)
     assertTrue(page.contains(">1 / 4</text>"), "during the fault: 1 of 4");
     assertTrue(page.contains("during the fault"));
