@@ -282,4 +282,60 @@ class VisibilityTopologyTest {
     assertTrue(bound.getReason().contains("p99 visibility 4995 ms > 2000 ms"
         + " (thresholds.visibility_p99_ms)"), bound.getReason());
   }
+
+  @Test
+  void shouldHoldAnOpenCyclesWritesInAFewKilobytesAndNothingOnceItCloses() throws Exception {
+    // a 100-write cycle, polled three times while open (all nodes listing every write)
+    Harness h = new Harness();
+    h.send(started(C, config(List.of(4), List.of(PM)).setCyclesPerFault(1)
+        .setWritesPerCycle(100).build()));
+    List<String> all = new ArrayList<>();
+    for (int seq = 1; seq <= 100; seq++) {
+      h.send(WriteResult.newBuilder(write(seq % 10 + 1, WriteOutcome.OK)).setSeq(seq)
+          .setWriteId("c1-w" + seq).build());
+      all.add("c1-w" + seq);
+    }
+    for (int poll = 0; poll < 3; poll++) {
+      List<NodeObservation> nodes = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        nodes.add(NodeObservation.newBuilder().setNode(NODES.get(i)).setNodeIndex(i)
+            .setCount(100L).setRawCount("100").setIds(all).build());
+      }
+      h.send(Observation.newBuilder(poll(poll, 3000 + 100L * poll, false, poll == 2, true))
+          .setNodes(nodes).build());
+    }
+    long writeBytes = storeBytes(h.driver.getKeyValueStore(EvidenceStores.WRITES));
+    long cycleBytes = storeBytes(h.driver.getKeyValueStore(EvidenceStores.CYCLES));
+    System.out.printf("open 100-write cycle: write records %d bytes, cycle book %d bytes%n",
+        writeBytes, cycleBytes);
+    assertTrue(writeBytes < 100 * 100, "write records: " + writeBytes + " bytes");
+    assertTrue(cycleBytes < 4 * 1024, "cycle book with the seed-point poll: " + cycleBytes);
+    h.send(Observation.newBuilder(poll(3, 3400, true, false, true)).setNodes(
+        List.of(NodeObservation.newBuilder().setNode("a").setNodeIndex(0).setCount(100L)
+            .setRawCount("100").setIds(all).build())).setCycleWrites(100L).setCycleFaults(0L)
+        .build());
+    // closed: its write records and tally are gone (the campaign's own tally remains)
+    try (var it = h.driver.<String, byte[]>getKeyValueStore(EvidenceStores.WRITES).all()) {
+      it.forEachRemaining(kv -> assertEquals(WriteTally.ofCampaign(C), kv.key));
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int avroBytes(Object value) {
+    org.apache.avro.specific.SpecificRecordBase r = (org.apache.avro.specific.SpecificRecordBase) value;
+    StateSerde serde = StateSerde.of(r.getSchema());
+    return serde.serializer().serialize("size", r).length;
+  }
+
+  private static long storeBytes(org.apache.kafka.streams.state.KeyValueStore<String, ?> store) {
+    long bytes = 0;
+    try (var it = store.all()) {
+      while (it.hasNext()) {
+        var kv = it.next();
+        bytes += kv.key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        bytes += kv.value instanceof byte[] b ? b.length : avroBytes(kv.value);
+      }
+    }
+    return bytes;
+  }
 }
