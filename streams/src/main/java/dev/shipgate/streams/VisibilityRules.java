@@ -276,9 +276,10 @@ final class VisibilityRules {
       List<String> rec = cc.getRecoveredIds().getOrDefault(name, List.of());
       List<String> unexp = cc.getUnexpectedIds().getOrDefault(name, List.of());
       t.setRecovered(t.getRecovered() + rec.size());
-      t.setRecoveredSample(sample(t.getRecoveredSample(), cycle, rec));
+      t.setRecoveredSample(ConvergenceRules.withSample(t.getRecoveredSample(), cycle, rec, SAMPLE));
       t.setUnexpected(t.getUnexpected() + unexp.size());
-      t.setUnexpectedSample(sample(t.getUnexpectedSample(), cycle, unexp));
+      t.setUnexpectedSample(ConvergenceRules.withSample(t.getUnexpectedSample(), cycle, unexp,
+          SAMPLE));
       long indeterminate = 0;
       Set<String> unexpSet = new HashSet<>(unexp);
       for (WritePoint p : points) {
@@ -343,20 +344,6 @@ final class VisibilityRules {
       nodes.add(NodeTally.newBuilder().setVisibleBy(zeros).build());
     }
     return nodes.get(index);
-  }
-
-  private static List<String> sample(List<String> sample, int cycle, List<String> ids) {
-    if (ids.isEmpty() || sample.size() >= SAMPLE) {
-      return sample;
-    }
-    List<String> out = new ArrayList<>(sample);
-    for (String id : ids) {
-      if (out.size() >= SAMPLE) {
-        break;
-      }
-      out.add(cycle + "/" + id);
-    }
-    return out;
   }
 
   // ------------------------------------------------------------------------------ read out
