@@ -11,6 +11,7 @@ import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseVerdict;
+import dev.shipgate.results.SoakVerdict;
 import dev.shipgate.results.VisibilitySummary;
 import dev.shipgate.schemas.serde.TrustedAvroClasses;
 import java.util.List;
@@ -83,9 +84,14 @@ public final class Topics {
   public static final Topic<String, CampaignVerdict> CAMPAIGN_VERDICTS = Topic.keyedByString(
       "shipgate.campaign-verdicts", CampaignVerdict.class, PARTITIONS, "compact", COMPACTED,
       "Campaign verdicts under the strict rule, with campaign-summary.json. Key: campaign id.");
+  public static final Topic<String, SoakVerdict> SOAK_VERDICTS = Topic.keyedByString(
+      "shipgate.soak-verdicts", SoakVerdict.class, PARTITIONS, "compact", COMPACTED,
+      "Cross-run (soak) verdict per target version, updated as its runs' final verdicts arrive."
+          + " Key: <target_name>@<version>.");
   public static final Topic<String, Alert> ALERTS = Topic.keyedByString(
       "shipgate.alerts", Alert.class, PARTITIONS, "delete", DELETE_30_DAYS,
-      "Verdict flips, thresholds breached, faults not applied, dead letters. Key: campaign id.");
+      "Final non-PASS verdicts, thresholds breached, faults not applied, stalled and abandoned"
+          + " campaigns, soak regressions, dead letters. Key: campaign id (soak: gate key).");
   public static final Topic<String, DeadLetter> DEAD_LETTERS = Topic.keyedByString(
       "shipgate.dead-letters", DeadLetter.class, PARTITIONS, "delete", RETAIN_FOREVER,
       "Events that could not be processed, with the original bytes and the reason. Key: original key.");
@@ -98,12 +104,13 @@ public final class Topics {
   /** Topics Streams writes. */
   public static List<Topic<String, ? extends SpecificRecord>> outputs() {
     return List.of(CYCLE_CONVERGENCE, FAULT_BOUNDS, VISIBILITY, PHASE_VERDICTS, CAMPAIGN_VERDICTS,
-        ALERTS, DEAD_LETTERS);
+        SOAK_VERDICTS, ALERTS, DEAD_LETTERS);
   }
 
   /** Every topic, inputs first. */
   public static List<Topic<String, ? extends SpecificRecord>> all() {
     return List.of(CAMPAIGNS, WRITES, FAULTS, OBSERVATIONS, CHECKS, CYCLE_CONVERGENCE,
-        FAULT_BOUNDS, VISIBILITY, PHASE_VERDICTS, CAMPAIGN_VERDICTS, ALERTS, DEAD_LETTERS);
+        FAULT_BOUNDS, VISIBILITY, PHASE_VERDICTS, CAMPAIGN_VERDICTS, SOAK_VERDICTS, ALERTS,
+        DEAD_LETTERS);
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shipgate.events.CampaignConfig;
 import dev.shipgate.events.CampaignEvent;
 import dev.shipgate.events.CampaignEventType;
+import dev.shipgate.events.EventSource;
 import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.PhaseSummary;
@@ -195,12 +196,46 @@ final class CampaignRules {
         .setTargetVersion(config == null ? null : config.getTargetVersion())
         .setTargetRef(config == null ? null : config.getTargetRef())
         .setCompletedAt(completedAt)
+        .setStartedAt(startedAt(started))
+        .setWallSeconds(wallSeconds(started, end))
         .setPhases(summaries)
         .setReasons(pass ? List.of() : reasons)
         .setSummaryJson(SeedJson.compact(summary))
         .setUpdatedAt(time)
         .build();
   }
+
+  /**
+   * When the campaign started: a live driver's STARTED event time; for an import, the earliest
+   * started_at of its artifacts (the import's event times are synthetic); else null.
+   */
+  static Instant startedAt(CampaignEvent started) {
+    if (started == null) {
+      return null;
+    }
+    if (started.getSource() == EventSource.LIVE) {
+      return started.getEventTime();
+    }
+    String imported = started.getConfig() == null ? null
+        : started.getConfig().getSettings().get(IMPORTED_STARTED_AT);
+    try {
+      return imported == null ? null : Instant.parse(imported);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** Whole seconds from the start to the end event, null when the start is unknown. */
+  static Long wallSeconds(CampaignEvent started, CampaignEvent end) {
+    Instant from = startedAt(started);
+    if (from == null || end == null || end.getEventTime().isBefore(from)) {
+      return null;
+    }
+    return java.time.Duration.between(from, end.getEventTime()).getSeconds();
+  }
+
+  /** The setting an import's STARTED event carries its artifacts' earliest started_at in. */
+  static final String IMPORTED_STARTED_AT = "imported_started_at";
 
   /** Whether the manifest announces any evidence of {@code phase}. */
   static boolean announced(Map<String, Long> manifest, int phase) {

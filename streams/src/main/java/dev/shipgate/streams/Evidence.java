@@ -17,7 +17,9 @@ import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.Verdict;
 import dev.shipgate.results.VisibilitySummary;
+import dev.shipgate.schemas.AlertIds;
 import dev.shipgate.schemas.ConvergenceMath;
 import dev.shipgate.schemas.DeadLetters;
 import dev.shipgate.state.CampaignBook;
@@ -73,6 +75,9 @@ final class Evidence {
   private final FinalJudge judge;
   private final String component;
   private final Function<SpecificRecord, byte[]> encoder;
+  private final SilenceWatch watch;
+  /** Wall time this processor last marked a campaign alive, to mark each at most once a second. */
+  private final Map<String, Long> marked = new HashMap<>();
   private long ts;
 
   /**
@@ -86,6 +91,92 @@ final class Evidence {
     this.judge = new FinalJudge(stores);
     this.component = component;
     this.encoder = encoder;
+    this.watch = new SilenceWatch(this, stores, context.currentSystemTimeMs());
+  }
+
+  // --------------------------------------------------------------------------- liveness
+
+  /** How often a campaign's sign of life is written (per processor). */
+  private static final long MARK_EVERY_MS = 500;
+
+  /**
+   * Notes that {@code campaign} published (an event of time {@code eventMs}), and says it resumed
+   * if it had been found stalled. Written at most every {@value #MARK_EVERY_MS} ms per campaign:
+   * a stall is at least a second of silence, so the first event after one is always written.
+   */
+  private void alive(String campaign, Instant eventTime) {
+    long now = context.currentSystemTimeMs();
+    Long last = marked.get(campaign);
+    if (last != null && now - last < MARK_EVERY_MS && now >= last) {
+      return;
+    }
+    if (marked.size() > 10_000) {
+      marked.clear();
+    }
+    marked.put(campaign, now);
+    Liveness l = Liveness.decode(stores.liveness().get(campaign));
+    long stalledAt = l.stalledAtMs;
+    long silentSince = l.eventMs;
+    l.arrivalMs = now;
+    l.eventMs = Math.max(l.eventMs, eventTime.toEpochMilli());
+    l.stalledAtMs = 0;
+    stores.liveness().put(campaign, l.encode());
+    if (stalledAt != 0) {
+      forward(campaign, Alert.newBuilder()
+          .setCampaignId(campaign)
+          .setKind(AlertKind.CAMPAIGN_RESUMED)
+          .setMessage("campaign " + campaign + " resumed: published again after silence since "
+              + SilenceWatch.iso(silentSince))
+          .setEventTime(eventTime)
+          .build());
+    }
+  }
+
+  /** Wall-clock punctuation: the task's silent campaigns stalled or abandoned. */
+  void onWallClock(long now) {
+    watch.check(now);
+  }
+
+  /** Forwards {@code alert} for {@code campaign}, stamped {@code time} (a punctuation's). */
+  void alert(String campaign, Alert alert, long time) {
+    ts = time;
+    forward(campaign, alert);
+  }
+
+  /**
+   * Judges a campaign whose driver fell silent: ABORTED with {@code reason} (what it announced,
+   * if it ended, is not waited for any longer), with a CAMPAIGN_ABANDONED alert.
+   */
+  void abandon(String campaign, String reason, long lastEventMs) {
+    CampaignBook book = book(campaign);
+    if (book.getJudged()) {
+      return;
+    }
+    WriteTally writes = WriteTally.decode(stores.writes().get(WriteTally.ofCampaign(campaign)));
+    long time = Math.max(lastEventMs, Math.max(book.getMaxEventTime(), writes.maxEventTime));
+    ts = time;
+    String full = reason;
+    if (book.getEnd() != null) {
+      full += "; its " + book.getEnd().getType() + " event was in, but not every event it"
+          + " announced arrived";
+    }
+    forward(campaign, Alert.newBuilder()
+        .setCampaignId(campaign)
+        .setKind(AlertKind.CAMPAIGN_ABANDONED)
+        .setMessage("campaign " + campaign + " abandoned, judged ABORTED: " + full)
+        .setEventTime(Instant.ofEpochMilli(time))
+        .build());
+    book.setEnd(CampaignEvent.newBuilder()
+        .setCampaignId(campaign)
+        .setEventId("abandoned/" + campaign)
+        .setEventTime(Instant.ofEpochMilli(time))
+        .setType(CampaignEventType.ABORTED)
+        .setReason(full)
+        .setManifest(null)
+        .build());
+    touch(book, Instant.ofEpochMilli(time));
+    stores.books().put(campaign, book);
+    advance(campaign, book);
   }
 
   // --------------------------------------------------------------------------- campaign events
@@ -93,6 +184,7 @@ final class Evidence {
   void onCampaign(CampaignEvent e, long timestamp) {
     ts = timestamp;
     String campaign = e.getCampaignId();
+    alive(campaign, e.getEventTime());
     CampaignBook book = book(campaign);
     if (book.getJudged()) {
       boolean same = e.getType() == CampaignEventType.STARTED
@@ -120,6 +212,7 @@ final class Evidence {
   void onWrite(WriteResult w, long timestamp) {
     ts = timestamp;
     String campaign = w.getCampaignId();
+    alive(campaign, w.getEventTime());
     if (w.getPhase() == 4) {
       onPhase4Write(campaign, w);
       return;
@@ -208,6 +301,7 @@ final class Evidence {
   void onObservation(Observation o, long timestamp) {
     ts = timestamp;
     String campaign = o.getCampaignId();
+    alive(campaign, o.getEventTime());
     CampaignBook book = admit(campaign, o, o.getPhase(), "observations", o.getEventTime());
     if (book == null) {
       return;
@@ -279,6 +373,7 @@ final class Evidence {
   void onCheck(CheckResult c, long timestamp) {
     ts = timestamp;
     String campaign = c.getCampaignId();
+    alive(campaign, c.getEventTime());
     CampaignBook book = admit(campaign, c, c.getPhase(), "checks", c.getEventTime());
     if (book == null) {
       return;
@@ -336,9 +431,20 @@ final class Evidence {
   void onFault(FaultEvent f, long timestamp) {
     ts = timestamp;
     String campaign = f.getCampaignId();
+    alive(campaign, f.getEventTime());
     CampaignBook book = admit(campaign, f, f.getPhase(), "faults", f.getEventTime());
     if (book == null) {
       return;
+    }
+    String applied = f.getFault() + " on " + f.getTargetNode();
+    if (f.getAction() == FaultAction.INJECTED) {
+      Map<String, Long> open = new HashMap<>(book.getOpenFaults());
+      open.put(applied, f.getEventTime().toEpochMilli());
+      book.setOpenFaults(open);
+    } else if (f.getAction() == FaultAction.HEALED && book.getOpenFaults().containsKey(applied)) {
+      Map<String, Long> open = new HashMap<>(book.getOpenFaults());
+      open.remove(applied);
+      book.setOpenFaults(open);
     }
     stores.books().put(campaign, book);
     if (f.getPhase() == 4 && f.getCycle() != null) {
@@ -553,6 +659,20 @@ final class Evidence {
     book.setLastState(verdict.getState());
     book.setLastVerdict(verdict.getVerdict());
     stores.books().put(campaign, book);
+    stores.liveness().delete(campaign);
+    if (verdict.getVerdict() != Verdict.PASS) {
+      List<String> reasons = verdict.getReasons();
+      forward(campaign, Alert.newBuilder()
+          .setCampaignId(campaign)
+          .setKind(AlertKind.VERDICT_FINAL)
+          .setMessage("campaign " + campaign + " final: " + verdict.getState() + " "
+              + verdict.getVerdict() + (reasons.isEmpty() ? "" : " (" + String.join("; ",
+                  reasons.subList(0, Math.min(3, reasons.size())))
+              + (reasons.size() > 3 ? "; and " + (reasons.size() - 3) + " more" : "") + ")"))
+          .setVerdict(verdict.getVerdict())
+          .setEventTime(verdict.getUpdatedAt())
+          .build());
+    }
     // judged: the per-write state (phase 2, and cycles that never closed), the cycles' books and
     // the checks are not needed any more (evidence arriving from now on is refused by the book's
     // judged flag)
@@ -696,6 +816,9 @@ final class Evidence {
   }
 
   private void forward(String key, SpecificRecord value) {
+    if (value instanceof Alert a) {
+      AlertIds.identified(a);
+    }
     context.forward(new Record<>(key, value, ts));
   }
 

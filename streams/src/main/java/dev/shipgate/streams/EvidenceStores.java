@@ -37,6 +37,8 @@ import org.apache.kafka.streams.state.Stores;
  *       until the campaign is judged;
  *   <li>{@value #EMITTED}: output key → hash of the record last emitted under it, so an output is
  *       emitted only when it changes (a cycle's convergence, emitted once, is not kept here);
+ *   <li>{@value #LIVENESS}: campaign → its {@link Liveness} (last sign of life), until judged
+ *       ({@link SilenceWatch});
  *   <li>{@value #VERDICTS} and {@value #BOUNDS}: the campaign verdict and the fault bounds last
  *       emitted, for interactive queries (keyed as on their output topics, so a campaign's bounds
  *       are one prefix scan in the task that holds it).
@@ -52,6 +54,7 @@ public final class EvidenceStores {
   static final String CHECKS = "check-results";
   static final String EMITTED = "emitted-hashes";
   static final String VISIBILITY = "visibility-books";
+  static final String LIVENESS = "campaign-liveness";
 
   /** Queryable: campaign → {@link CampaignVerdict}. */
   public static final String VERDICTS = "campaign-verdicts-view";
@@ -59,7 +62,7 @@ public final class EvidenceStores {
   public static final String BOUNDS = "fault-bounds-view";
 
   static final String[] ALL = {BOOKS, CYCLES, WRITES, FAULTS, CHECKS, EMITTED, VERDICTS, BOUNDS,
-      VISIBILITY};
+      VISIBILITY, LIVENESS};
 
   static void addTo(StreamsBuilder builder) {
     List<StoreBuilder<?>> stores = List.of(
@@ -76,7 +79,10 @@ public final class EvidenceStores {
             Serdes.Long()).withCachingEnabled(),
         store(VERDICTS, StateSerde.<CampaignVerdict>of(CampaignVerdict.getClassSchema())),
         store(BOUNDS, StateSerde.<FaultBound>of(FaultBound.getClassSchema())),
-        store(VISIBILITY, StateSerde.<VisibilityBook>of(VisibilityBook.getClassSchema())));
+        store(VISIBILITY, StateSerde.<VisibilityBook>of(VisibilityBook.getClassSchema())),
+        // the open campaigns' signs of life, deleted once judged: small, in memory
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LIVENESS), Serdes.String(),
+            Serdes.ByteArray()).withCachingEnabled());
     stores.forEach(builder::addStateStore);
   }
 
@@ -91,14 +97,14 @@ public final class EvidenceStores {
       KeyValueStore<String, byte[]> writes, KeyValueStore<String, FaultBook> faults,
       KeyValueStore<String, CheckResult> checks, KeyValueStore<String, Long> emitted,
       KeyValueStore<String, CampaignVerdict> verdicts, KeyValueStore<String, FaultBound> bounds,
-      KeyValueStore<String, VisibilityBook> visibility) {
+      KeyValueStore<String, VisibilityBook> visibility, KeyValueStore<String, byte[]> liveness) {
 
     static Opened from(ProcessorContext<?, ?> context) {
       return new Opened(context.getStateStore(BOOKS), context.getStateStore(CYCLES),
           context.getStateStore(WRITES), context.getStateStore(FAULTS),
           context.getStateStore(CHECKS), context.getStateStore(EMITTED),
           context.getStateStore(VERDICTS), context.getStateStore(BOUNDS),
-          context.getStateStore(VISIBILITY));
+          context.getStateStore(VISIBILITY), context.getStateStore(LIVENESS));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.shipgate.streams;
 
+import dev.shipgate.schemas.AlertIds;
 import dev.shipgate.schemas.CampaignIds;
 import dev.shipgate.schemas.DeadLetters;
 import dev.shipgate.schemas.Topic;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
  * {@link AlertKind#DEAD_LETTER} alert, every record that cannot be decoded, whose campaign id is
  * invalid, whose key does not name its campaign, or that misses a field its kind requires.
  * Nothing is dropped: a refused record leaves with its original bytes and where it came from.
+ * Alerts are limited to one a minute per campaign ({@link DeadLetterAlertLimiter}).
  *
  * <p>A registry that cannot be reached is not the record's fault: that error is rethrown so the
  * application fails (and is restarted) instead of dead-lettering good records.
@@ -38,6 +40,7 @@ final class InputDecoder<V extends SpecificRecord>
   private final Deserializer<V> deserializer;
   private final String component;
   private final boolean suffixedKeys;
+  private final DeadLetterAlertLimiter limiter = new DeadLetterAlertLimiter();
   private ProcessorContext<String, SpecificRecord> context;
 
   /**
@@ -117,12 +120,18 @@ final class InputDecoder<V extends SpecificRecord>
         .build();
     context.forward(new Record<String, SpecificRecord>(key, letter, record.timestamp()));
     String alertKey = campaign != null ? campaign : key;
-    Alert alert = Alert.newBuilder()
+    long suppressed = limiter.admit(String.valueOf(alertKey), record.timestamp());
+    if (suppressed < 0) {
+      return; // the dead letter is written; its alert is folded into the next one
+    }
+    Alert alert = AlertIds.identified(Alert.newBuilder()
         .setCampaignId(alertKey == null ? "" : alertKey)
         .setKind(AlertKind.DEAD_LETTER)
-        .setMessage("record refused on " + topic.name() + ": " + reason)
+        .setMessage("record refused on " + topic.name() + ": " + reason
+            + (suppressed > 0 ? " (and " + suppressed + " more refused in the minute before,"
+                + " without an alert each)" : ""))
         .setEventTime(Instant.ofEpochMilli(Math.max(0, record.timestamp())))
-        .build();
+        .build());
     context.forward(new Record<String, SpecificRecord>(alertKey, alert, record.timestamp()));
   }
 

@@ -32,6 +32,7 @@ public final class ShipgateStreams implements AutoCloseable {
   private final String bootstrapServers;
   private final String outputPrefix;
   private final Reanalysis reanalysis;
+  private final OutputCounts outputCounts = new OutputCounts();
 
   public ShipgateStreams(Properties streamsProps, SchemaRegistry registry) {
     this(streamsProps, registry, "");
@@ -56,7 +57,8 @@ public final class ShipgateStreams implements AutoCloseable {
     this.bootstrapServers = String.valueOf(props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
     this.outputPrefix = outputPrefix;
     this.reanalysis = reanalysis;
-    this.topology = ShipgateTopology.topology(registry, applicationId, outputPrefix, reanalysis);
+    this.topology = ShipgateTopology.topology(registry, applicationId, outputPrefix, reanalysis,
+        outputCounts);
     this.streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(e -> {
       LOG.error("stream thread failed, shutting shipgate-streams down: {}", e.toString(), e);
@@ -128,6 +130,11 @@ public final class ShipgateStreams implements AutoCloseable {
   /** Whether this application judges every campaign as run (not a re-analysis). */
   public boolean live() {
     return outputPrefix.isEmpty() && reanalysis.equals(Reanalysis.NONE);
+  }
+
+  /** Alerts and dead letters this instance has written since it started. */
+  public OutputCounts outputCounts() {
+    return outputCounts;
   }
 
   public Topology topology() {

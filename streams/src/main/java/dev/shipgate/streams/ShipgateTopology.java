@@ -66,19 +66,26 @@ public final class ShipgateTopology {
    */
   public static void build(StreamsBuilder builder, SchemaRegistry registry, String applicationId,
       String outputPrefix, Reanalysis reanalysis) {
+    build(builder, registry, applicationId, outputPrefix, reanalysis, new OutputCounts());
+  }
+
+  /** As above, counting what is written in {@code counts}. */
+  public static void build(StreamsBuilder builder, SchemaRegistry registry, String applicationId,
+      String outputPrefix, Reanalysis reanalysis, OutputCounts counts) {
     EvidenceStores.addTo(builder);
     Function<SpecificRecord, byte[]> encoder = encoder(registry);
     KStream<String, SpecificRecord> out = judge(builder, registry, applicationId, outputPrefix,
-        Topics.CAMPAIGNS, encoder, reanalysis, Evidence::onCampaign)
+        Topics.CAMPAIGNS, encoder, reanalysis, counts, Evidence::onCampaign)
         .merge(judge(builder, registry, applicationId, outputPrefix, Topics.WRITES, encoder,
-            reanalysis, Evidence::onWrite))
+            reanalysis, counts, Evidence::onWrite))
         .merge(judge(builder, registry, applicationId, outputPrefix, Topics.OBSERVATIONS,
-            encoder, reanalysis, Evidence::onObservation))
+            encoder, reanalysis, counts, Evidence::onObservation))
         .merge(judge(builder, registry, applicationId, outputPrefix, Topics.CHECKS, encoder,
-            reanalysis, Evidence::onCheck))
+            reanalysis, counts, Evidence::onCheck))
         .merge(judge(builder, registry, applicationId, outputPrefix, Topics.FAULTS, encoder,
-            reanalysis, Evidence::onFault));
-    out.to(OutputRouting.topicOfValue(outputPrefix),
+            reanalysis, counts, Evidence::onFault));
+    out.peek((k, v) -> counts.record(v), Named.as("shipgate-output-counts"))
+        .to(OutputRouting.topicOfValue(outputPrefix),
         OutputRouting.produced(registry, outputPrefix).withName("shipgate-outputs"));
   }
 
@@ -90,8 +97,13 @@ public final class ShipgateTopology {
 
   public static Topology topology(SchemaRegistry registry, String applicationId,
       String outputPrefix, Reanalysis reanalysis) {
+    return topology(registry, applicationId, outputPrefix, reanalysis, new OutputCounts());
+  }
+
+  public static Topology topology(SchemaRegistry registry, String applicationId,
+      String outputPrefix, Reanalysis reanalysis, OutputCounts counts) {
     StreamsBuilder builder = new StreamsBuilder();
-    build(builder, registry, applicationId, outputPrefix, reanalysis);
+    build(builder, registry, applicationId, outputPrefix, reanalysis, counts);
     return builder.build();
   }
 
@@ -99,7 +111,7 @@ public final class ShipgateTopology {
   private static <V extends SpecificRecord> KStream<String, SpecificRecord> judge(
       StreamsBuilder builder, SchemaRegistry registry, String component, String outputPrefix,
       Topic<String, V> topic, Function<SpecificRecord, byte[]> encoder, Reanalysis reanalysis,
-      EvidenceProcessor.Handler<V> handler) {
+      OutputCounts counts, EvidenceProcessor.Handler<V> handler) {
     String name = topic.name().replace("shipgate.", "");
     KStream<String, SpecificRecord> decoded = builder
         .stream(topic.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
@@ -108,6 +120,7 @@ public final class ShipgateTopology {
             Named.as(name + "-decode"));
     decoded.filter((k, v) -> v instanceof DeadLetter || v instanceof Alert,
             Named.as(name + "-refused"))
+        .peek((k, v) -> counts.record(v), Named.as(name + "-refused-counts"))
         .to(OutputRouting.topicOfValue(outputPrefix), OutputRouting.produced(registry,
             outputPrefix).withName(name + "-dead-letters"));
     // after decoding every accepted record is a V: typed from here on
@@ -118,7 +131,8 @@ public final class ShipgateTopology {
       typed = typed.filter((k, v) -> reanalysis.includes(k), Named.as(name + "-reanalysed"))
           .mapValues(reanalysis::apply, Named.as(name + "-as-reanalysed"));
     }
-    return typed.process(() -> new EvidenceProcessor<>(handler, component, encoder),
+    boolean watch = topic == (Topic<?, ?>) Topics.CAMPAIGNS;
+    return typed.process(() -> new EvidenceProcessor<>(handler, component, encoder, watch),
         Named.as(name + "-judge"), EvidenceStores.ALL);
   }
 

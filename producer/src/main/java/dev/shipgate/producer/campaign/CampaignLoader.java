@@ -1,5 +1,7 @@
 package dev.shipgate.producer.campaign;
 
+import dev.shipgate.events.GateConfig;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -76,6 +78,13 @@ import java.util.regex.Pattern;
  *       {restart_killed, flush_partitions, resume_paused} all true, healthy_timeout_ms 30000,
  *       fault_settings {<fault class>: {<key>: <value>}} (each fault spec's own keys).
  *   <li>{@code thresholds}: the keys of Thresholds.avsc, defaults the seed's.
+ *   <li>{@code liveness}: stall_after_ms (3 x (phase 4 heal_delay_ms + max_settle_ms +
+ *       healthy_timeout_ms), at least 30000), abandon_after_ms (5 x stall_after_ms): how long
+ *       Streams waits on a silent driver before the CAMPAIGN_STALLED alert, and before judging
+ *       the campaign ABORTED.
+ *   <li>{@code gate}: the cross-run gate of the target version (GateConfig.avsc): profile soak
+ *       (default) or release, expected_runs, bound_fault, min_bound, drift,
+ *       baseline_wall_seconds, p99_wall_ceiling_seconds; each defaults to the profile's.
  * </ul>
  */
 public final class CampaignLoader {
@@ -398,10 +407,40 @@ public final class CampaignLoader {
 
     ThresholdSpec thresholds = thresholds(r, root.section("thresholds"));
 
+    ConfigReader.Section lv = root.section("liveness");
+    long stallDefault = CampaignSpec.LivenessSpec.defaultStallMs(phase4);
+    long stall = lv.longValue("stall_after_ms", stallDefault, 1_000);
+    long abandon = lv.longValue("abandon_after_ms", 5 * stall, 1_000);
+    if (abandon < stall) {
+      r.problem(lv.path("abandon_after_ms"), "expected at least liveness.stall_after_ms ("
+          + stall + "), got " + abandon);
+    }
+    lv.end();
+
+    GateConfig gate = null;
+    if (root.has("gate")) {
+      ConfigReader.Section g = root.section("gate");
+      String gateProfile = g.oneOf("profile", List.of("soak", "release"), "soak");
+      gate = GateConfig.newBuilder()
+          .setProfile(gateProfile)
+          .setExpectedRuns(g.has("expected_runs") ? g.integer("expected_runs", 1, 1, 100_000)
+              : null)
+          .setBoundFault(g.string("bound_fault", null))
+          .setMinBound(g.has("min_bound") ? g.decimal("min_bound", 0.995, 0) : null)
+          .setDrift(g.has("drift") ? g.decimal("drift", 0.25, -1e-9) : null)
+          .setBaselineWallSeconds(g.has("baseline_wall_seconds")
+              ? g.longValue("baseline_wall_seconds", 0, 1) : null)
+          .setP99WallCeilingSeconds(g.has("p99_wall_ceiling_seconds")
+              ? g.longValue("p99_wall_ceiling_seconds", 0, 0) : null)
+          .build();
+      g.end();
+    }
+
     root.end();
     return new CampaignSpec(id, target, nodes, allowRemote, ssh, phases, profile, checkSettings,
         phase2, phase4, thresholds, namespaceRoot,
-        new CampaignSpec.LeaseSpec(leaseDir, leaseTtl, leaseRenew));
+        new CampaignSpec.LeaseSpec(leaseDir, leaseTtl, leaseRenew),
+        new CampaignSpec.LivenessSpec(stall, abandon), gate);
   }
 
   /** A key of earlier versions whose job another key does now: an error naming the new one. */

@@ -1,6 +1,7 @@
 package dev.shipgate.producer.campaign;
 
 import dev.shipgate.events.CampaignConfig;
+import dev.shipgate.events.GateConfig;
 import dev.shipgate.events.Thresholds;
 import dev.shipgate.producer.remote.Node;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ import java.util.regex.Pattern;
 public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> nodes,
     boolean allowRemote, SshSpec ssh, List<Integer> phases, String checkProfile,
     Map<String, String> checkSettings, Phase2Spec phase2, Phase4Spec phase4,
-    ThresholdSpec thresholds, String namespaceRoot, LeaseSpec lease) {
+    ThresholdSpec thresholds, String namespaceRoot, LeaseSpec lease, LivenessSpec liveness,
+    GateConfig gate) {
 
   /** The namespace root when the file names none. */
   public static final String DEFAULT_NAMESPACE_ROOT = "shipgate";
@@ -139,6 +141,19 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
    *
    * @param dir directory of the lease files on the nodes
    */
+  /**
+   * How long Streams waits on this campaign's silent driver: CAMPAIGN_STALLED after
+   * {@code stallAfterMs}, judged ABORTED after {@code abandonAfterMs}.
+   */
+  public record LivenessSpec(long stallAfterMs, long abandonAfterMs) {
+    /** 3 x the longest silence of a phase 4 cycle (heal + settle + healthy wait), >= 30 s. */
+    public static long defaultStallMs(Phase4Spec phase4) {
+      long cycle = phase4 == null ? 0 : (long) phase4.healDelayMs()
+          + phase4.settle().maxSettleMs() + phase4.healthyTimeoutMs();
+      return Math.max(30_000, 3 * cycle);
+    }
+  }
+
   public record LeaseSpec(String dir, int ttlMs, int renewMs) {
     public static final String DEFAULT_DIR = "/var/tmp/shipgate";
 
@@ -261,6 +276,9 @@ public record CampaignSpec(String campaignId, TargetSpec target, List<NodeSpec> 
         .setThresholds(thresholds.toAvro())
         .setHostKeyChecking(ssh.strictHostKeyChecking())
         .setSettings(settings())
+        .setStallAfterMs(liveness == null ? null : liveness.stallAfterMs())
+        .setAbandonAfterMs(liveness == null ? null : liveness.abandonAfterMs())
+        .setGate(gate)
         .build();
   }
 

@@ -160,6 +160,29 @@ final class RunImport {
     nodeSet.addAll(phase1.keySet());
     List<String> nodes = new ArrayList<>(nodeSet);
 
+    // the run's start, as far as the artifacts tell: the earliest started_at they hold (the
+    // seed's summary has only completed_at), so Streams can give the run a wall time
+    List<JsonNode> sources = new ArrayList<>();
+    if (summary != null) {
+      sources.add(summary.node());
+    }
+    phase1.values().forEach(src -> sources.add(src.obj().node()));
+    for (PhaseSource src : new PhaseSource[] {phase2, phase3, phase4Source}) {
+      if (src != null) {
+        sources.add(src.obj().node());
+      }
+    }
+    Instant earliest = null;
+    for (JsonNode n : sources) {
+      Instant e = earliestStartedAt(n);
+      if (e != null && (earliest == null || e.isBefore(earliest))) {
+        earliest = e;
+      }
+    }
+    if (earliest != null) {
+      settings.put(IMPORTED_STARTED_AT, earliest.toString());
+    }
+
     CampaignConfig config = CampaignConfig.newBuilder()
         .setTargetName(options.effectiveTargetName())
         .setTargetRef(gitRef)
@@ -203,6 +226,36 @@ final class RunImport {
           + " import time " + importTime);
     }
     finish(completedAt == null ? importTime : completedAt);
+  }
+
+  /** The setting that carries the earliest started_at of an imported run's artifacts. */
+  public static final String IMPORTED_STARTED_AT = "imported_started_at";
+
+  /** The earliest parseable {@code started_at} anywhere in {@code node}, or null. */
+  static Instant earliestStartedAt(JsonNode node) {
+    Instant best = null;
+    if (node == null) {
+      return null;
+    }
+    if (node.isObject()) {
+      JsonNode v = node.get("started_at");
+      if (v != null && v.isTextual()) {
+        try {
+          best = java.time.OffsetDateTime.parse(v.asText()).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+          best = null; // not a timestamp: not evidence of the start
+        }
+      }
+    }
+    if (node.isContainerNode()) {
+      for (JsonNode child : node) {
+        Instant c = earliestStartedAt(child);
+        if (c != null && (best == null || c.isBefore(best))) {
+          best = c;
+        }
+      }
+    }
+    return best;
   }
 
   // ------------------------------------------------------------------- campaign id, summary
