@@ -17,6 +17,7 @@ import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
+import dev.shipgate.results.SoakRun;
 import dev.shipgate.results.Verdict;
 import dev.shipgate.results.VisibilitySummary;
 import dev.shipgate.schemas.AlertIds;
@@ -660,6 +661,15 @@ final class Evidence {
     book.setLastVerdict(verdict.getVerdict());
     stores.books().put(campaign, book);
     stores.liveness().delete(campaign);
+    Map<String, FaultBound> bounds = new LinkedHashMap<>();
+    try (KeyValueIterator<String, FaultBound> it =
+        stores.bounds().prefixScan(Keys.prefix(campaign), new StringSerializer())) {
+      it.forEachRemaining(kv -> bounds.put(kv.value.getFault(), kv.value));
+    }
+    SoakRun run = SoakRules.run(verdict, config(book), bounds);
+    if (run != null) {
+      forward(run.getGateKey(), run); // to the soak judge, repartitioned by gate key
+    }
     if (verdict.getVerdict() != Verdict.PASS) {
       List<String> reasons = verdict.getReasons();
       forward(campaign, Alert.newBuilder()

@@ -2,6 +2,7 @@ package dev.shipgate.streams;
 
 import dev.shipgate.results.Alert;
 import dev.shipgate.results.DeadLetter;
+import dev.shipgate.results.SoakRun;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.SchemaRegistry;
@@ -17,6 +18,7 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * The whole shipgate Streams application in one topology, no output read back:
@@ -84,7 +86,17 @@ public final class ShipgateTopology {
             reanalysis, counts, Evidence::onCheck))
         .merge(judge(builder, registry, applicationId, outputPrefix, Topics.FAULTS, encoder,
             reanalysis, counts, Evidence::onFault));
-    out.peek((k, v) -> counts.record(v), Named.as("shipgate-output-counts"))
+    // final campaign verdicts as soak runs, repartitioned by gate key, judged per target version
+    builder.addStateStore(SoakProcessor.store());
+    KStream<String, SpecificRecord> soak = out
+        .filter((k, v) -> v instanceof SoakRun, Named.as("soak-runs"))
+        .mapValues(v -> (SoakRun) v, Named.as("soak-runs-typed"))
+        .repartition(Repartitioned.with(Serdes.String(),
+            StateSerde.<SoakRun>of(SoakRun.getClassSchema())).withName("soak-runs-by-gate"))
+        .process(SoakProcessor::new, Named.as("soak-judge"), SoakProcessor.STORE);
+    out.filter((k, v) -> !(v instanceof SoakRun), Named.as("outputs"))
+        .merge(soak, Named.as("outputs-and-soak"))
+        .peek((k, v) -> counts.record(v), Named.as("shipgate-output-counts"))
         .to(OutputRouting.topicOfValue(outputPrefix),
         OutputRouting.produced(registry, outputPrefix).withName("shipgate-outputs"));
   }

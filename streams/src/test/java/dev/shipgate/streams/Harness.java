@@ -209,6 +209,10 @@ final class Harness implements AutoCloseable {
     return records(Topics.CAMPAIGN_VERDICTS);
   }
 
+  Map<String, dev.shipgate.results.SoakVerdict> soaks() {
+    return latest(Topics.SOAK_VERDICTS);
+  }
+
   List<Alert> alerts() {
     List<Alert> a = new ArrayList<>();
     for (KeyValue<String, Alert> kv : this.<Alert>records(Topics.ALERTS)) {
