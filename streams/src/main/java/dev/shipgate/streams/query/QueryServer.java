@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import dev.shipgate.streams.ShipgateStreams;
+import dev.shipgate.streams.metrics.ShipgateMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
@@ -45,7 +46,11 @@ import org.slf4j.LoggerFactory;
  *       updated), newest first; {@code ?limit=N} (default 1000);
  *   <li>{@code GET /campaigns/{id}}: the campaign verdict, phases and reasons;
  *   <li>{@code GET /campaigns/{id}/faults}: its fault bounds (Wilson lower bound, lost writes
- *       and the first lost ids).
+ *       and the first lost ids);
+ *   <li>{@code GET /metrics}: this instance's metrics in the Prometheus text format (version
+ *       0.0.4, see {@link ShipgateMetrics}): its own campaigns and bounds, alerts and dead letters
+ *       written, its Streams state and Kafka Streams' thread and consumer metrics. Never
+ *       forwarded: each instance is scraped for what it holds.
  * </ul>
  *
  * <p>A request for a campaign another instance holds is forwarded to it; {@code ?local=true}
@@ -61,6 +66,7 @@ public final class QueryServer implements AutoCloseable {
 
   private final CampaignQueries queries;
   private final ShipgateStreams app;
+  private final ShipgateMetrics metrics;
   private final HttpServer server;
   private final ExecutorService executor;
   private final HttpClient client;
@@ -69,6 +75,7 @@ public final class QueryServer implements AutoCloseable {
       ExecutorService executor) {
     this.app = app;
     this.queries = queries;
+    this.metrics = new ShipgateMetrics(app);
     this.server = server;
     this.executor = executor;
     this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -135,6 +142,9 @@ public final class QueryServer implements AutoCloseable {
       if (!exchange.getRequestMethod().equals("GET")) {
         exchange.getResponseHeaders().add("Allow", "GET");
         reply = Reply.error(405, "only GET is served, not " + exchange.getRequestMethod());
+      } else if (isMetrics(exchange.getRequestURI())) {
+        metrics(exchange);
+        return;
       } else {
         reply = route(exchange.getRequestURI());
       }
@@ -153,6 +163,22 @@ public final class QueryServer implements AutoCloseable {
     exchange.sendResponseHeaders(reply.status(), body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
+    }
+  }
+
+  private static boolean isMetrics(URI uri) {
+    String path = uri.getRawPath();
+    return path.equals("/metrics") || path.equals("/metrics/");
+  }
+
+  /** {@code GET /metrics}: scraped now, as Prometheus text. */
+  private void metrics(HttpExchange exchange) throws IOException {
+    java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream(8192);
+    metrics.write(text);
+    exchange.getResponseHeaders().set("Content-Type", ShipgateMetrics.CONTENT_TYPE);
+    exchange.sendResponseHeaders(200, text.size());
+    try (OutputStream out = exchange.getResponseBody()) {
+      text.writeTo(out);
     }
   }
 
@@ -179,7 +205,7 @@ public final class QueryServer implements AutoCloseable {
       return campaign(id, faults, q.local(), uri);
     }
     return Reply.error(404, "no such endpoint: " + path
-        + " (try /health, /campaigns, /campaigns/{id}, /campaigns/{id}/faults)");
+        + " (try /health, /campaigns, /campaigns/{id}, /campaigns/{id}/faults, /metrics)");
   }
 
   private Reply health() {
