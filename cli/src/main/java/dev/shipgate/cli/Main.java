@@ -12,6 +12,7 @@ import picocli.CommandLine.ParameterException;
         + " from Kafka Streams, artifacts from the sink.",
     subcommands = {StackCommand.class, TopicsCommand.class, SchemasCommand.class, ImportCommand.class, ClusterCommand.class, RunCommand.class, BenchCommand.class,
         StreamsCommand.class, SinkCommand.class, VerdictCommand.class, ReanalyzeCommand.class, DemoCommand.class,
+        dev.shipgate.cli.alerts.AlertsCommand.class,
         ImagesCommand.class, ClassArchiveTraining.class},
     footer = {"", "Exit codes: 0 success (verdict PASS), 1 usage error, 2 failure,"
         + " 3 verdict not PASS, 4 verdict not final yet."})
