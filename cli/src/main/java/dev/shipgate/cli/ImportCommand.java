@@ -52,6 +52,15 @@ public final class ImportCommand implements Callable<Integer> {
           + " refused with a line naming it)")
   boolean followSymlinks;
 
+  @Option(names = "--gate-profile", paramLabel = "soak|release",
+      description = "the cross-run gate the imported runs count towards (default: soak, the"
+          + " seed's 84-run soak)")
+  String gateProfile;
+
+  @Option(names = "--gate-expected-runs", paramLabel = "N",
+      description = "runs the gate's window must hold (default: the profile's, 84 for soak)")
+  Integer gateExpectedRuns;
+
   @Mixin ConnectionOptions connection;
 
   @Spec CommandSpec spec;
@@ -60,6 +69,19 @@ public final class ImportCommand implements Callable<Integer> {
   public Integer call() {
     ImportOptions options = options(spec, campaignId, phases, targetName)
         .withFollowSymlinks(followSymlinks);
+    if (gateProfile != null || gateExpectedRuns != null) {
+      if (gateProfile != null && !gateProfile.equals("soak") && !gateProfile.equals("release")) {
+        throw new ParameterException(spec.commandLine(), "--gate-profile: expected soak or"
+            + " release, got '" + gateProfile + "'");
+      }
+      if (gateExpectedRuns != null && gateExpectedRuns < 1) {
+        throw new ParameterException(spec.commandLine(), "--gate-expected-runs: expected at"
+            + " least 1, got " + gateExpectedRuns);
+      }
+      options = options.withGate(dev.shipgate.events.GateConfig.newBuilder()
+          .setProfile(gateProfile == null ? "soak" : gateProfile)
+          .setExpectedRuns(gateExpectedRuns).build());
+    }
     for (Path p : paths) {
       if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         throw new ParameterException(spec.commandLine(), "PATH " + p + " does not exist");

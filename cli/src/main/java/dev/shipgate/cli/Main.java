@@ -11,7 +11,7 @@ import picocli.CommandLine.ParameterException;
     description = "Measures how replicated stores behave under faults: events on Kafka, verdicts"
         + " from Kafka Streams, artifacts from the sink.",
     subcommands = {StackCommand.class, TopicsCommand.class, SchemasCommand.class, ImportCommand.class, ClusterCommand.class, RunCommand.class, BenchCommand.class,
-        StreamsCommand.class, SinkCommand.class, VerdictCommand.class, ReanalyzeCommand.class, DemoCommand.class,
+        StreamsCommand.class, SinkCommand.class, VerdictCommand.class, ReanalyzeCommand.class, DemoCommand.class, ReleaseSummaryCommand.class,
         dev.shipgate.cli.alerts.AlertsCommand.class,
         ImagesCommand.class, ClassArchiveTraining.class},
     footer = {"", "Exit codes: 0 success (verdict PASS), 1 usage error, 2 failure,"

@@ -196,6 +196,136 @@ class ReferenceRunsIT {
         finalVerdicts.get("v0.6.0.0-final-r20").getReasons().toString());
   }
 
+  /**
+   * A soak window: the v0.6.3 reference run and 20 copies of it 4 h apart (every timestamp of
+   * the artifacts shifted, so each has its own wall time), imported with a 20-run gate. The soak
+   * verdict on shipgate.soak-verdicts must be final PASS, and `release-summary` must write a
+   * summary valid against the original's schema and exit 0; the v0.6.0 window (its reference runs
+   * are red) must give a valid summary with verdict fail and exit 3.
+   */
+  @Test
+  void shouldGateASoakWindowOfImportedRunsAndWriteSchemaValidReleaseSummaries() throws Exception {
+    Path source = REFERENCE.resolve("ship-gate-v0.6.3-rc1-r2");
+    Path generated = WORK.resolve("soak-window");
+    java.util.regex.Pattern iso = java.util.regex.Pattern.compile(
+        "(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})");
+    long lastPublished;
+    try (KafkaEventPublisher publisher =
+        KafkaEventPublisher.create(stack.bootstrapServers(), registry)) {
+      ArtifactImporter importer = new ArtifactImporter(publisher);
+      for (int n = 1; n <= 20; n++) {
+        Path dir = generated.resolve("soak-v0.6.3-r" + n);
+        Files.createDirectories(dir);
+        long shift = 4L * 3600 * n + 7L * n; // 4 h apart, each 7 s longer than the one before
+        try (Stream<Path> files = Files.list(source)) {
+          for (Path f : files.toList()) {
+            String text = Files.readString(f);
+            java.util.regex.Matcher m = iso.matcher(text);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+              java.time.OffsetDateTime t = java.time.OffsetDateTime.parse(m.group(1)
+                  + (m.group(3).equals("Z") ? "Z" : m.group(3)));
+              // the completion time moves 7 s more per run than the start: a longer run
+              boolean completion = text.startsWith("\"completed_at\"", m.start() - 17)
+                  && f.getFileName().toString().equals("campaign-summary.json")
+                  && m.group(2) == null;
+              java.time.OffsetDateTime shifted = t.plusSeconds(completion ? shift
+                  : shift - 7L * n);
+              m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+                  shifted.toLocalDateTime().withNano(0).toString().length() == 16
+                      ? shifted.toLocalDateTime().withNano(0) + ":00"
+                      : shifted.toLocalDateTime().withNano(0).toString())
+                  + (m.group(2) == null ? "" : m.group(2)) + m.group(3));
+            }
+            m.appendTail(out);
+            Files.writeString(dir.resolve(f.getFileName()), out.toString());
+          }
+        }
+        ImportReport report = importer.importPath(dir, ImportOptions.defaults()
+            .withCampaignId("soak-v0.6.3-r" + n)
+            .withGate(dev.shipgate.events.GateConfig.newBuilder().setExpectedRuns(20).build()));
+        assertEquals(List.of(), report.errors());
+      }
+      lastPublished = System.nanoTime();
+    }
+    String key = "ai-memory@release/v0.6.3";
+    dev.shipgate.results.SoakVerdict soak = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (System.nanoTime() < deadline) {
+      soak = TopicSnapshot.ofCampaign(client(), registry, Topics.SOAK_VERDICTS,
+          "ai-memory@release", key::equals).get(key);
+      if (soak != null && soak.getRunsCounted() == 21) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    long finalAfterMs = (System.nanoTime() - lastPublished) / 1_000_000;
+    assertTrue(soak != null && soak.getRunsCounted() == 21, "21 runs in the window: " + soak);
+    System.out.println("[shipgate] soak " + key + ": " + soak.getVerdict() + " final="
+        + soak.getFinal$() + ", " + soak.getRunsPassed() + "/" + soak.getRunsCounted()
+        + " runs PASS, bound " + soak.getBoundMin() + ".." + soak.getBoundMax() + ", wall median "
+        + soak.getWallMedianSeconds() + " s p99 " + soak.getWallP99Seconds()
+        + " s; final " + finalAfterMs + " ms after the last run was published");
+    assertEquals(Verdict.PASS, soak.getVerdict(), soak.getReasons().toString());
+    assertTrue(soak.getFinal$());
+    assertEquals(20, soak.getRunsExpected());
+    assertEquals(1.0, soak.getBoundMin());
+    // the reference run: 16:37:48.08 to 16:46:33; the copies run 7 s longer each
+    assertEquals(524L, soak.getRuns().get(0).getWallSeconds());
+    assertEquals(524L + 140, soak.getRuns().get(20).getWallSeconds());
+    assertEquals("soak-v0.6.3-r20", soak.getRuns().get(20).getCampaignId());
+
+    com.networknt.schema.Schema schema = com.networknt.schema.SchemaRegistry
+        .withDefaultDialect(com.networknt.schema.SpecificationVersion.DRAFT_2020_12)
+        .getSchema(Files.readString(REFERENCE.resolveSibling("ship-gate-docs")
+            .resolve("release-summary.schema.json")));
+    // the schema itself accepts the original's example, and refuses a broken copy of it
+    JsonNode example = SeedJson.parse(Files.readString(REFERENCE.resolveSibling(
+        "ship-gate-docs").resolve("release-summary-v0.6.3.json")));
+    assertEquals(List.of(), schema.validate(example));
+    assertFalse(schema.validate(((com.fasterxml.jackson.databind.node.ObjectNode) example
+        .deepCopy()).put("verdict", "green")).isEmpty());
+
+    String[] conn = {"--bootstrap-servers", stack.bootstrapServers(),
+        "--schema-registry-url", stack.registryUrl()};
+    Path releases = WORK.resolve("releases");
+    CliOutput green = CliOutput.of(() -> Main.run(concat(new String[] {"release-summary",
+        "ai-memory", "release/v0.6.3", "--releases-dir", releases.toString(), "--runs-dir",
+        runs.toString()}, conn)));
+    assertEquals(ExitCodes.OK, green.exit(), green.text());
+    JsonNode summary = SeedJson.parse(Files.readString(releases.resolve("v0.6.3")
+        .resolve("summary.json")));
+    assertEquals(List.of(), schema.validate(summary), summary.toString());
+    assertEquals("pass", summary.get("verdict").asText());
+    assertEquals("soak-v0.6.3-r20", summary.get("campaign_run_id").asText());
+    assertEquals(664, summary.get("wall_seconds").asInt());
+    assertEquals(4, summary.get("pass_count").asInt());
+    assertEquals(21, summary.get("soak").get("runs_counted").asInt());
+    String page = Files.readString(runs.resolve("releases").resolve(
+        "ai-memory-release-v0.6.3.html"));
+    assertEquals(21, page.split("height=\"12\" fill=\"#2e7d32\"", -1).length - 1,
+        "21 green cells in the strip");
+    assertEquals(0, page.split("height=\"12\" fill=\"#c", -1).length - 1, "no red or grey");
+    System.out.println("[shipgate] release summary " + Files.readString(releases
+        .resolve("v0.6.3").resolve("summary.json")));
+
+    // v0.6.0: four red reference runs (r14, r20, r24, and the soak run without phases)
+    CliOutput red = CliOutput.of(() -> Main.run(concat(new String[] {"release-summary",
+        "ai-memory", "release/v0.6.0", "--releases-dir", releases.toString(), "--runs-dir",
+        runs.toString()}, conn)));
+    assertEquals(ExitCodes.NOT_PASS, red.exit(), red.text());
+    JsonNode redSummary = SeedJson.parse(Files.readString(releases.resolve("v0.6.0")
+        .resolve("summary.json")));
+    assertEquals(List.of(), schema.validate(redSummary), redSummary.toString());
+    assertEquals("fail", redSummary.get("verdict").asText());
+    assertEquals(3, redSummary.get("soak").get("runs_counted").asInt(),
+        "r14, r20, r24 (the soak run's ref is v0.6.0, another key)");
+
+    CliOutput none = CliOutput.of(() -> Main.run(concat(new String[] {"release-summary",
+        "ai-memory", "v9.9.9", "--releases-dir", releases.toString()}, conn)));
+    assertEquals(ExitCodes.FAILURE, none.exit(), none.text());
+  }
+
   @Test
   void shouldGateOnAFinalImportedVerdictAtOnceWithWait() throws Exception {
     String[] conn = {"--bootstrap-servers", stack.bootstrapServers(),

@@ -1,5 +1,6 @@
 package dev.shipgate.producer.importer;
 
+import dev.shipgate.events.GateConfig;
 import java.util.List;
 
 /**
@@ -15,7 +16,13 @@ import java.util.List;
  *     every link, with a line each)
  */
 public record ImportOptions(String campaignId, List<Integer> phasesEnabled, String targetName,
-    boolean followSymlinks) {
+    boolean followSymlinks, GateConfig gate) {
+
+  /** No gate: the imported runs count towards the built-in soak profile of their version. */
+  public ImportOptions(String campaignId, List<Integer> phasesEnabled, String targetName,
+      boolean followSymlinks) {
+    this(campaignId, phasesEnabled, targetName, followSymlinks, null);
+  }
 
   /** The seed protocol's phases. */
   public static final List<Integer> SEED_PHASES = List.of(1, 2, 3, 4);
@@ -44,19 +51,24 @@ public record ImportOptions(String campaignId, List<Integer> phasesEnabled, Stri
   }
 
   public ImportOptions withCampaignId(String id) {
-    return new ImportOptions(id, phasesEnabled, targetName, followSymlinks);
+    return new ImportOptions(id, phasesEnabled, targetName, followSymlinks, gate);
   }
 
   public ImportOptions withPhasesEnabled(List<Integer> phases) {
-    return new ImportOptions(campaignId, phases, targetName, followSymlinks);
+    return new ImportOptions(campaignId, phases, targetName, followSymlinks, gate);
   }
 
   public ImportOptions withTargetName(String name) {
-    return new ImportOptions(campaignId, phasesEnabled, name, followSymlinks);
+    return new ImportOptions(campaignId, phasesEnabled, name, followSymlinks, gate);
   }
 
   public ImportOptions withFollowSymlinks(boolean follow) {
-    return new ImportOptions(campaignId, phasesEnabled, targetName, follow);
+    return new ImportOptions(campaignId, phasesEnabled, targetName, follow, gate);
+  }
+
+  /** The cross-run gate the imported runs' STARTED config names (null: the built-in soak). */
+  public ImportOptions withGate(GateConfig g) {
+    return new ImportOptions(campaignId, phasesEnabled, targetName, followSymlinks, g);
   }
 
   List<Integer> effectivePhases() {

@@ -179,7 +179,8 @@ final class RunImport {
         earliest = e;
       }
     }
-    if (earliest != null) {
+    // without completed_at the end is the import time, not the run's: no wall time then
+    if (earliest != null && completedAt != null) {
       settings.put(IMPORTED_STARTED_AT, earliest.toString());
     }
 
@@ -194,6 +195,7 @@ final class RunImport {
         .setThresholds(Thresholds.newBuilder().build())
         .setSettings(settings)
         .setExtraJson(summaryExtra.isEmpty() ? null : SeedJson.compact(summaryExtra))
+        .setGate(options.gate())
         .build();
     add(CampaignEvent.newBuilder()
         .setCampaignId(campaignId)
