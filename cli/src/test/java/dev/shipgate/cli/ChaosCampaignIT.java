@@ -19,6 +19,8 @@ import dev.shipgate.producer.campaign.CampaignOverrides;
 import dev.shipgate.producer.campaign.CampaignSpec;
 import dev.shipgate.producer.campaign.DriverFactory;
 import dev.shipgate.producer.fault.FaultSpec;
+import dev.shipgate.results.Alert;
+import dev.shipgate.results.AlertKind;
 import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.CycleConvergence;
@@ -435,8 +437,12 @@ class ChaosCampaignIT {
       long t0 = System.nanoTime();
       String dead = "it-etcd-dead-" + fault.replace('_', '-');
       Path file = WORK.resolve(dead + ".yaml");
+      // the first dead driver is also watched by Streams: stalled after 3 s of silence, judged
+      // ABORTED after 8 s (the others' defaults, minutes, leave them to the recovery)
+      boolean watched = fault.equals("partition_minority");
       Files.writeString(file, ClusterCampaign.yaml(cluster, dead, List.of(4), List.of(fault), 40,
-          100).replace("heal_delay_ms: 500", "heal_delay_ms: 30000"));
+          100).replace("heal_delay_ms: 500", "heal_delay_ms: 30000")
+          + (watched ? "\nliveness:\n  stall_after_ms: 3000\n  abandon_after_ms: 8000\n" : ""));
       campaigns.add(dead);
       Child child = Child.run(WORK.resolve("dead-home"), "run", file.toString(),
           "--bootstrap-servers", stack.bootstrapServers(),
@@ -444,12 +450,80 @@ class ChaosCampaignIT {
       String left;
       try {
         left = awaitFaultApplied(cluster, dead, fault, Duration.ofSeconds(120), child);
+        if (watched) {
+          // killed once its INJECTED event is out, so Streams knows what it left applied
+          long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+          while (System.nanoTime() < until && records(Topics.FAULTS, dead::equals).stream()
+              .noneMatch(e -> e.getAction() == FaultAction.INJECTED)) {
+            Thread.sleep(50);
+          }
+        }
         assertTrue(child.process().toHandle().destroyForcibly(), "SIGKILL not sent");
         assertTrue(child.process().waitFor(30, TimeUnit.SECONDS), "still running after SIGKILL");
       } finally {
         child.stop();
       }
       figure(dead + ": driver SIGKILLed with " + left, t0);
+      if (watched) {
+        long killed = System.nanoTime();
+        Map<String, Long> seenAfterMs = new java.util.HashMap<>(); // alert id -> first seen
+        List<Alert> alerts = List.of();
+        long deadline = killed + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline && alerts.stream()
+            .noneMatch(a -> a.getKind() == AlertKind.CAMPAIGN_ABANDONED)) {
+          alerts = records(Topics.ALERTS, dead::equals);
+          for (Alert a : alerts) {
+            seenAfterMs.putIfAbsent(a.getAlertId(), (System.nanoTime() - killed) / 1_000_000);
+          }
+          Thread.sleep(100);
+        }
+        List<AlertKind> kinds = alerts.stream().map(Alert::getKind).toList();
+        int stalled = kinds.lastIndexOf(AlertKind.CAMPAIGN_STALLED);
+        int abandonedAt = kinds.indexOf(AlertKind.CAMPAIGN_ABANDONED);
+        assertTrue(stalled >= 0 && abandonedAt > stalled
+            && kinds.indexOf(AlertKind.VERDICT_FINAL) > abandonedAt, kinds.toString());
+        figures.put(dead + ": SIGKILL to CAMPAIGN_STALLED / CAMPAIGN_ABANDONED (stall_after 3 s,"
+            + " abandon_after 8 s; the alerts topic polled every 100 ms)",
+            seenAfterMs.get(alerts.get(stalled).getAlertId()) + " ms / "
+                + seenAfterMs.get(alerts.get(abandonedAt).getAlertId()) + " ms");
+        Alert abandoned = alerts.stream()
+            .filter(a -> a.getKind() == AlertKind.CAMPAIGN_ABANDONED).findFirst().orElseThrow();
+        assertTrue(abandoned.getMessage().contains("driver silent since")
+            && abandoned.getMessage().contains("faults left applied: partition_minority on "),
+            abandoned.getMessage());
+        CampaignVerdict judged = TopicSnapshot.latest(client(), registry,
+            Topics.CAMPAIGN_VERDICTS, dead::equals).get(dead);
+        assertEquals(CampaignState.ABORTED, judged.getState(), judged.toString());
+        assertEquals(Verdict.INCOMPLETE, judged.getVerdict(), judged.toString());
+        assertTrue(judged.getReasons().stream().anyMatch(r -> r.contains("driver silent since")),
+            judged.getReasons().toString());
+        // and at a webhook: a real local HTTP server, `shipgate alerts webhook --once`
+        List<String> posted = java.util.Collections.synchronizedList(new ArrayList<>());
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+            new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/hook", ex -> {
+          posted.add(ex.getRequestHeaders().getFirst("X-Shipgate-Alert-Kind") + " "
+              + ex.getRequestHeaders().getFirst("Idempotency-Key"));
+          ex.getRequestBody().readAllBytes();
+          ex.sendResponseHeaders(204, -1);
+          ex.close();
+        });
+        server.start();
+        try {
+          int exit = Main.run(new String[] {"alerts", "webhook",
+              "http://127.0.0.1:" + server.getAddress().getPort() + "/hook", "--once",
+              "--campaign", dead, "--group-id", "it-webhook-" + dead,
+              "--bootstrap-servers", stack.bootstrapServers(),
+              "--schema-registry-url", stack.registryUrl()});
+          assertEquals(0, exit, "webhook exit");
+        } finally {
+          server.stop(0);
+        }
+        assertTrue(posted.contains("CAMPAIGN_STALLED " + alerts.get(stalled).getAlertId())
+            && posted.contains("CAMPAIGN_ABANDONED " + alerts.get(abandonedAt).getAlertId()),
+            posted.toString());
+        figures.put(dead + ": alerts POSTed to the webhook", String.valueOf(posted));
+      }
 
       String next = "it-etcd-after-" + fault.replace('_', '-');
       CampaignSpec spec = load(ClusterCampaign.yaml(cluster, next, List.of(4),

@@ -90,7 +90,7 @@ final class SilenceWatch {
   /** "; faults left applied: ..." from the campaign's injected-not-healed faults, or "". */
   static String leftApplied(CampaignBook book) {
     if (book == null || book.getOpenFaults().isEmpty()) {
-      return "";
+      return "; none of the faults it published as applied is unhealed";
     }
     List<String> faults = new ArrayList<>();
     for (Map.Entry<String, Long> e : book.getOpenFaults().entrySet()) {
