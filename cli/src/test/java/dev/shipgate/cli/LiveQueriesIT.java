@@ -240,6 +240,34 @@ class LiveQueriesIT {
     assertTrue(bad.body().contains("campaign_id '../etc' is invalid"), bad.body());
     assertEquals(404, get(HTTP_A, "/nothing").statusCode());
     assertEquals(400, get(HTTP_A, "/campaigns?limit=0").statusCode());
+
+    // /metrics: each instance exposes the campaigns of its own partitions; together, all of them
+    StringBuilder scraped = new StringBuilder();
+    for (int port : new int[] {HTTP_A, HTTP_B}) {
+      HttpResponse<String> metrics = get(port, "/metrics");
+      assertEquals(200, metrics.statusCode(), metrics.body());
+      assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith(
+          "text/plain; version=0.0.4"), metrics.headers().toString());
+      scraped.append(metrics.body());
+    }
+    String text = scraped.toString();
+    for (Map.Entry<String, Integer> e : EXPECTED_EXIT.entrySet()) {
+      String pass = e.getValue() == ExitCodes.OK ? "1.0" : "0.0";
+      assertTrue(text.contains("shipgate_campaign_pass{campaign=\"" + e.getKey() + "\"} " + pass),
+          e.getKey() + " in /metrics:\n" + text);
+      assertTrue(text.contains("shipgate_campaign_final{campaign=\"" + e.getKey() + "\"} 1.0"),
+          e.getKey());
+    }
+    assertTrue(text.contains("shipgate_fault_bound{campaign=\"v0.6.0.0-final-r20\",fault="
+        + "\"partition_minority\"} 0.2"), text);
+    assertTrue(text.contains("kafka_streams_process_total{"), text);
+    assertTrue(text.contains("shipgate_streams_state{state=\"RUNNING\"} 1.0"), text);
+    System.out.println("[shipgate] /metrics of the two instances, the lines of"
+        + " ship-gate-v0.6.3-rc1-r2, the alert counters and the stream threads' process totals:");
+    text.lines().filter(l -> l.contains("ship-gate-v0.6.3-rc1-r2")
+            || l.startsWith("shipgate_alerts_total") || l.startsWith("kafka_streams_process_total")
+            || l.startsWith("kafka_streams_records_lag_max"))
+        .forEach(l -> System.out.println("[shipgate]   " + l));
   }
 
   @Test

@@ -76,6 +76,36 @@ class CampaignLoaderTest {
   }
 
   @Test
+  void shouldPublishLivenessAndGateInTheStartedConfig() {
+    CampaignSpec spec = parse(VALID);
+    // 3 x (heal 500 + max settle 10000 + healthy timeout 30000)
+    assertEquals(121_500L, spec.toConfig().getStallAfterMs());
+    assertEquals(607_500L, spec.toConfig().getAbandonAfterMs());
+    assertEquals(null, spec.toConfig().getGate(), "no gate: the built-in soak");
+
+    CampaignSpec set = parse(VALID + """
+        liveness: {stall_after_ms: 5000, abandon_after_ms: 20000}
+        gate: {profile: release, expected_runs: 3, min_bound: 0.999}
+        """);
+    assertEquals(5000L, set.toConfig().getStallAfterMs());
+    assertEquals(20000L, set.toConfig().getAbandonAfterMs());
+    assertEquals("release", set.toConfig().getGate().getProfile());
+    assertEquals(3, set.toConfig().getGate().getExpectedRuns());
+    assertEquals(0.999, set.toConfig().getGate().getMinBound());
+    assertEquals(null, set.toConfig().getGate().getDrift(), "the profile's");
+
+    List<String> bad = problems(VALID + """
+        liveness: {stall_after_ms: 5000, abandon_after_ms: 2000}
+        gate: {profile: weekly}
+        """, CampaignOverrides.none());
+    assertTrue(bad.stream().anyMatch(p -> p.contains("abandon_after_ms")
+        && p.contains("expected at least liveness.stall_after_ms (5000), got 2000")),
+        bad.toString());
+    assertTrue(bad.stream().anyMatch(p -> p.contains("gate.profile") && p.contains("weekly")),
+        bad.toString());
+  }
+
+  @Test
   void shouldPutTheCampaignIdInEveryNamespaceSoReRunsNeverShareKeys() {
     CampaignSpec spec = parse(VALID);
     String id = spec.campaignId();

@@ -165,6 +165,20 @@ class ReferenceRunsImportTest {
     assertEquals(List.of("kill_primary_mid_write"), rc.started().getConfig().getFaults());
     assertEquals(43L, rc.checks("phase1.node").get(0).getMetrics().get("mcp_tool_count"));
     assertEquals("release/v0.6.3", rc.started().getConfig().getTargetRef());
+    // the run's start for its wall time: node a's phase 1 report, the earliest started_at
+    assertEquals("2026-04-27T16:37:48.081200143Z",
+        rc.started().getConfig().getSettings().get(RunImport.IMPORTED_STARTED_AT));
+  }
+
+  @Test
+  void shouldTakeTheEarliestStartedAtOfAnyArtifactAndNoneWithoutOne() {
+    // r24: its per-node phase 1 files (node c first)
+    assertEquals("2026-04-20T17:31:16.104212732Z", Imported.of(
+        Imported.reference("v0.6.0.0-final-r24")).started().getConfig().getSettings()
+        .get(RunImport.IMPORTED_STARTED_AT));
+    // the soak run has completed_at only: no start, so no wall time
+    assertEquals(null, Imported.of(Imported.reference("soak-v0.6.0-r84")).started()
+        .getConfig().getSettings().get(RunImport.IMPORTED_STARTED_AT));
   }
 
   @Test

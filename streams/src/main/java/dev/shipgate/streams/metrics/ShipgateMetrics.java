@@ -49,7 +49,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * registry of its own (never the static default one: several instances may run in one JVM).
  *
  * <ul>
- *   <li>{@code shipgate_campaign_info{campaign,target,version,state,verdict} 1},
+ *   <li>{@code shipgate_campaign_info{campaign,target,version,state,verdict} 1} (version:
+ *       target_version, else target_ref, as in the soak gate key),
  *       {@code shipgate_campaign_final{campaign}} (FINISHED or ABORTED: 1),
  *       {@code shipgate_campaign_pass{campaign}} (overall pass: 1), at most
  *       {@value #MAX_CAMPAIGNS} campaigns ({@code shipgate_campaigns_truncated} 1 beyond);
@@ -275,7 +276,8 @@ public final class ShipgateMetrics {
       info.dataPoint(InfoSnapshot.InfoDataPointSnapshot.builder().labels(Labels.of(
           "campaign", v.getCampaignId(),
           "target", orEmpty(v.getTargetName()),
-          "version", orEmpty(v.getTargetVersion()),
+          "version", orEmpty(v.getTargetVersion() != null ? v.getTargetVersion()
+              : v.getTargetRef()),
           "state", v.getState().name(),
           "verdict", v.getVerdict().name())).build());
       boolean fin = v.getState() == CampaignState.FINISHED || v.getState() == CampaignState.ABORTED;
