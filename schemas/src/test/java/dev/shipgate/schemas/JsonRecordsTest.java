@@ -34,7 +34,8 @@ class JsonRecordsTest {
     String json = JsonRecords.text(JsonRecords.toJson(verdict()));
     assertEquals("{\"campaign_id\":\"demo-1\",\"state\":\"FINISHING\",\"verdict\":\"PENDING\","
         + "\"overall_pass\":false,\"target_name\":\"etcd\",\"target_version\":null,"
-        + "\"target_ref\":null,\"completed_at\":null,\"phases\":[{\"phase\":1,\"node\":\"a\","
+        + "\"target_ref\":null,\"completed_at\":null,\"started_at\":null,\"wall_seconds\":null,"
+        + "\"phases\":[{\"phase\":1,\"node\":\"a\","
         + "\"verdict\":\"PASS\",\"reasons\":[]}],\"reasons\":[\"phase 4: waiting for 3"
         + " observations\"],\"summary_json\":\"{\\\"overall_pass\\\": false}\","
         + "\"updated_at\":\"2026-12-01T10:00:00.123Z\"}", json);
