@@ -31,8 +31,13 @@ final class SoakProcessor implements Processor<String, SoakRun, String, Specific
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, SoakBook> books;
 
+  /**
+   * In memory (changelogged, restored on restart): a few target versions of at most
+   * {@link SoakRules#MAX_RUNS} runs each, not worth a RocksDB instance per partition (each adds
+   * to the start-up and to the peak RSS the benchmark bounds).
+   */
   static StoreBuilder<KeyValueStore<String, SoakBook>> store() {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(),
         StateSerde.<SoakBook>of(SoakBook.getClassSchema())).withCachingEnabled();
   }
 
