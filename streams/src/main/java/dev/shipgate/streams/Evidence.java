@@ -77,8 +77,6 @@ final class Evidence {
   private final String component;
   private final Function<SpecificRecord, byte[]> encoder;
   private final SilenceWatch watch;
-  /** Wall time this processor last marked a campaign alive, to mark each at most once a second. */
-  private final Map<String, Long> marked = new HashMap<>();
   private long ts;
 
   /**
@@ -97,32 +95,11 @@ final class Evidence {
 
   // --------------------------------------------------------------------------- liveness
 
-  /** How often a campaign's sign of life is written (per processor). */
-  private static final long MARK_EVERY_MS = 500;
-
-  /**
-   * Notes that {@code campaign} published (an event of time {@code eventMs}), and says it resumed
-   * if it had been found stalled. Written at most every {@value #MARK_EVERY_MS} ms per campaign:
-   * a stall is at least a second of silence, so the first event after one is always written.
-   */
+  /** Notes that {@code campaign} published, and says so if it had been found stalled. */
   private void alive(String campaign, Instant eventTime) {
-    long now = context.currentSystemTimeMs();
-    Long last = marked.get(campaign);
-    if (last != null && now - last < MARK_EVERY_MS && now >= last) {
-      return;
-    }
-    if (marked.size() > 10_000) {
-      marked.clear();
-    }
-    marked.put(campaign, now);
-    Liveness l = Liveness.decode(stores.liveness().get(campaign));
-    long stalledAt = l.stalledAtMs;
-    long silentSince = l.eventMs;
-    l.arrivalMs = now;
-    l.eventMs = Math.max(l.eventMs, eventTime.toEpochMilli());
-    l.stalledAtMs = 0;
-    stores.liveness().put(campaign, l.encode());
-    if (stalledAt != 0) {
+    long silentSince = watch.alive(campaign, eventTime.toEpochMilli(),
+        context.currentSystemTimeMs());
+    if (silentSince >= 0) {
       forward(campaign, Alert.newBuilder()
           .setCampaignId(campaign)
           .setKind(AlertKind.CAMPAIGN_RESUMED)

@@ -7,14 +7,16 @@ import dev.shipgate.state.CampaignBook;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
- * Stalls and abandons the silent campaigns of a task, on Streams' wall-clock punctuation: a
- * campaign not judged yet that has published nothing for its {@code stall_after_ms} raises
+ * Notes each open campaign's signs of life ({@link #alive}), and stalls and abandons the silent
+ * campaigns of a task on Streams' wall-clock punctuation ({@link #check}): a campaign not judged
+ * yet that has published nothing for its {@code stall_after_ms} raises
  * {@link AlertKind#CAMPAIGN_STALLED} (once, until it publishes again:
  * {@link AlertKind#CAMPAIGN_RESUMED}); one silent for {@code abandon_after_ms} is judged ABORTED
  * with the reason "driver silent since ..." and the faults it left applied
@@ -37,6 +39,38 @@ final class SilenceWatch {
     this.evidence = evidence;
     this.stores = stores;
     this.watchingSinceMs = watchingSinceMs;
+  }
+
+  /** How often a campaign's sign of life is written (per processor). */
+  private static final long MARK_EVERY_MS = 500;
+
+  /** Wall time this processor last marked each campaign alive. */
+  private final Map<String, Long> marked = new HashMap<>();
+
+  /**
+   * Notes that {@code campaign} published an event of time {@code eventMs} at {@code now}.
+   * Written at most every {@value #MARK_EVERY_MS} ms per campaign and processor: a stall is at
+   * least a second of silence, so the first event after one is always written.
+   *
+   * @return the event time it had been silent since when it was found stalled, else -1
+   */
+  long alive(String campaign, long eventMs, long now) {
+    Long last = marked.get(campaign);
+    if (last != null && now - last < MARK_EVERY_MS && now >= last) {
+      return -1;
+    }
+    if (marked.size() > 10_000) {
+      marked.clear();
+    }
+    marked.put(campaign, now);
+    Liveness l = Liveness.decode(stores.liveness().get(campaign));
+    long stalledAt = l.stalledAtMs;
+    long silentSince = l.eventMs;
+    l.arrivalMs = now;
+    l.eventMs = Math.max(l.eventMs, eventMs);
+    l.stalledAtMs = 0;
+    stores.liveness().put(campaign, l.encode());
+    return stalledAt != 0 ? silentSince : -1;
   }
 
   static long stallAfterMs(CampaignConfig config) {
