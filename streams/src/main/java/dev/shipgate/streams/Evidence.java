@@ -633,17 +633,13 @@ final class Evidence {
     foldWrites(campaign, book);
     book.setJudged(true);
     stores.books().put(campaign, book);
-    CampaignVerdict verdict = judge.finalize(campaign, book, this::emit);
+    FinalJudge.Judgement judgement = judge.finalize(campaign, book, this::emit);
+    CampaignVerdict verdict = judgement.verdict();
     book.setLastState(verdict.getState());
     book.setLastVerdict(verdict.getVerdict());
     stores.books().put(campaign, book);
     stores.liveness().delete(campaign);
-    Map<String, FaultBound> bounds = new LinkedHashMap<>();
-    try (KeyValueIterator<String, FaultBound> it =
-        stores.bounds().prefixScan(Keys.prefix(campaign), new StringSerializer())) {
-      it.forEachRemaining(kv -> bounds.put(kv.value.getFault(), kv.value));
-    }
-    SoakRun run = SoakRules.run(verdict, config(book), bounds);
+    SoakRun run = SoakRules.run(verdict, config(book), judgement.bounds());
     if (run != null) {
       forward(run.getGateKey(), run); // to the soak judge, repartitioned by gate key
     }

@@ -61,8 +61,11 @@ final class FinalJudge {
     return null;
   }
 
-  /** Publishes the final records through {@code emit} and returns the campaign verdict. */
-  CampaignVerdict finalize(String campaign, CampaignBook book,
+  /** The campaign verdict and the final fault bounds it was judged on, by class. */
+  record Judgement(CampaignVerdict verdict, Map<String, FaultBound> bounds) {}
+
+  /** Publishes the final records through {@code emit} and returns what they say. */
+  Judgement finalize(String campaign, CampaignBook book,
       BiConsumer<String, SpecificRecord> emit) {
     CampaignConfig config = Evidence.config(book);
     Thresholds t = Evidence.thresholds(book);
@@ -142,7 +145,7 @@ final class FinalJudge {
     CampaignVerdict verdict = CampaignRules.finalVerdict(campaign, book.getStarted(),
         book.getEnd(), book.getEnd().getManifest(), phases, time);
     emit.accept(campaign, verdict);
-    return verdict;
+    return new Judgement(verdict, bounds);
   }
 
   /**
