@@ -828,58 +828,6 @@ class ChaosCampaignIT {
     }
   }
 
-  /** {@code shipgate ...} in a child JVM of this class path, its output collected. */
-  record Child(Process process, StringBuffer out, Thread reader) {
-    static Child run(Path home, String... args) throws IOException {
-      return run(home, line -> { }, args);
-    }
-
-    /** @param onLine called with every line the child prints, as it prints it */
-    static Child run(Path home, java.util.function.Consumer<String> onLine, String... args)
-        throws IOException {
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), "-Dshipgate.home=" + home,
-          Main.class.getName()));
-      command.addAll(List.of(args));
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      StringBuffer out = new StringBuffer();
-      Thread reader = new Thread(() -> {
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-            p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
-          for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            out.append(line).append('\n');
-            onLine.accept(line);
-          }
-        } catch (IOException e) {
-          out.append("(reading failed: ").append(e).append(")\n");
-        }
-      }, "child-output");
-      reader.setDaemon(true);
-      reader.start();
-      return new Child(p, out, reader);
-    }
-
-    long pid() {
-      return process.pid();
-    }
-
-    /** Everything the child printed, once it has ended (or after 10 s). */
-    String output() {
-      try {
-        reader.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      return out.toString();
-    }
-
-    void stop() {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-      }
-    }
-  }
 
   /** The etcd cluster of the etcd tests, started on first use. */
   static synchronized LocalCluster etcd() {

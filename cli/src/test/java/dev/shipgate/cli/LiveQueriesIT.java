@@ -18,14 +18,11 @@ import dev.shipgate.schemas.registry.RestSchemaRegistry;
 import dev.shipgate.streams.ShipgateStreams;
 import dev.shipgate.streams.StreamsConfigFactory;
 import dev.shipgate.streams.query.QueryServer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -397,27 +394,4 @@ class LiveQueriesIT {
     return out;
   }
 
-  /** stdout and stderr of a CLI call, and its exit code. */
-  record Captured(int exit, String stdout, String stderr) {
-    static synchronized Captured of(java.util.function.IntSupplier call) {
-      PrintStream out = System.out;
-      PrintStream err = System.err;
-      ByteArrayOutputStream o = new ByteArrayOutputStream();
-      ByteArrayOutputStream e = new ByteArrayOutputStream();
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit;
-      try {
-        exit = call.getAsInt();
-      } finally {
-        System.setOut(out);
-        System.setErr(err);
-      }
-      Captured c = new Captured(exit, o.toString(StandardCharsets.UTF_8),
-          e.toString(StandardCharsets.UTF_8));
-      out.print(c.stdout());
-      err.print(c.stderr());
-      return c;
-    }
-  }
 }

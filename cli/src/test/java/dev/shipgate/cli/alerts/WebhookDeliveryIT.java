@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.shipgate.cli.Captured;
+import dev.shipgate.cli.Child;
 import dev.shipgate.cli.Main;
 import dev.shipgate.cli.io.FileTrees;
 import dev.shipgate.cli.stack.LocalStack;
@@ -15,11 +17,9 @@ import dev.shipgate.results.AlertKind;
 import dev.shipgate.schemas.JsonRecords;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.RestSchemaRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -268,7 +268,7 @@ class WebhookDeliveryIT {
     receiver.reset(3, holdAt);
     String[] args = conn("alerts", "webhook", receiver.url(), "--secret-file",
         secretFile.toString(), "--group-id", "it-crash", "--max-backoff", "1s");
-    Child first = Child.start(args);
+    Child first = Child.run(WORK, args);
     long killedAt;
     int retriesFirst;
     try {
@@ -290,7 +290,7 @@ class WebhookDeliveryIT {
     assertFalse(out1.contains("webhook: sent"), "no summary from a SIGKILLed process: " + out1);
     assertEquals(holdAt - 1, out1.lines().filter(l -> l.startsWith("sent ")).count(), out1);
 
-    Child second = Child.start(args);
+    Child second = Child.run(WORK, args);
     String lastKey;
     try {
       await(() -> receiver.unique().size() == ALERTS, Duration.ofSeconds(90),
@@ -341,7 +341,7 @@ class WebhookDeliveryIT {
   @Test
   @Order(5)
   void shouldFollowNewAlertsUntilSigterm() throws Exception {
-    Child tail = Child.start(conn("alerts", "tail", "--follow", "--json", "--campaign", "camp-c"));
+    Child tail = Child.run(WORK, conn("alerts", "tail", "--follow", "--json", "--campaign", "camp-c"));
     long printedAfter;
     long stoppedIn;
     try {
@@ -575,73 +575,5 @@ class WebhookDeliveryIT {
     }
   }
 
-  /** {@code shipgate ...} in a child JVM of this class path, its output collected. */
-  record Child(Process process, StringBuffer out, Thread reader) {
-    static Child start(String... args) throws IOException {
-      List<String> command = new ArrayList<>(List.of(
-          Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", System.getProperty("java.class.path"), "-Dshipgate.home=" + WORK,
-          Main.class.getName()));
-      command.addAll(List.of(args));
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      StringBuffer out = new StringBuffer();
-      Thread reader = new Thread(() -> {
-        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(
-            p.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            out.append(line).append('\n');
-          }
-        } catch (IOException e) {
-          out.append("(reading failed: ").append(e).append(")\n");
-        }
-      }, "child-output");
-      reader.setDaemon(true);
-      reader.start();
-      return new Child(p, out, reader);
-    }
 
-    /** Everything printed so far (after the end: everything, once read). */
-    String output() {
-      if (!process.isAlive()) {
-        try {
-          reader.join(10_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return out.toString();
-    }
-
-    /** SIGKILL, if still running (by this child's PID only). */
-    void stop() throws InterruptedException {
-      if (process.isAlive()) {
-        process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
-      }
-    }
-  }
-
-  /** stdout and stderr of an in-process CLI call, and its exit code. */
-  record Captured(int exit, String stdout, String stderr) {
-    static synchronized Captured of(java.util.function.IntSupplier call) {
-      PrintStream out = System.out;
-      PrintStream err = System.err;
-      ByteArrayOutputStream o = new ByteArrayOutputStream();
-      ByteArrayOutputStream e = new ByteArrayOutputStream();
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int exit;
-      try {
-        exit = call.getAsInt();
-      } finally {
-        System.setOut(out);
-        System.setErr(err);
-      }
-      Captured c = new Captured(exit, o.toString(StandardCharsets.UTF_8),
-          e.toString(StandardCharsets.UTF_8));
-      out.print(c.stdout());
-      err.print(c.stderr());
-      return c;
-    }
-  }
 }
