@@ -2,25 +2,15 @@ package dev.shipgate.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Bad options of the analysts' commands: exit 1 and one line naming the option and the value. */
 class CliUsageTest {
 
+  /** The exit code and what went to stderr. */
   private static String[] run(String... args) {
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    int exit;
-    try {
-      exit = Main.run(args);
-    } finally {
-      System.setErr(stderr);
-    }
-    return new String[] {String.valueOf(exit), captured.toString(StandardCharsets.UTF_8).strip()};
+    Captured c = Captured.of(() -> Main.run(args));
+    return new String[] {String.valueOf(c.exit()), c.stderr().strip()};
   }
 
   @Test

@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shipgate.cli.Captured;
 import dev.shipgate.cli.Main;
 import dev.shipgate.cli.ShipgateException;
 import dev.shipgate.results.AlertKind;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
@@ -26,17 +24,10 @@ import picocli.CommandLine;
 class AlertsCommandTest {
   private static final String NOWHERE = "127.0.0.1:9"; // never contacted: the options fail first
 
+  /** The exit code and what went to stderr. */
   private static String[] run(String... args) {
-    PrintStream stderr = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    int exit;
-    try {
-      exit = Main.run(args);
-    } finally {
-      System.setErr(stderr);
-    }
-    return new String[] {String.valueOf(exit), captured.toString(StandardCharsets.UTF_8).strip()};
+    Captured c = Captured.of(() -> Main.run(args));
+    return new String[] {String.valueOf(c.exit()), c.stderr().strip()};
   }
 
   @Test
