@@ -25,8 +25,9 @@ import java.util.TreeMap;
  *   <li>the phase 4 {@code bound_fault} bound at least {@code min_bound} in every run, even when
  *       the phase passed (a run without that bound cannot show it: INCONCLUSIVE);
  *   <li>every run's wall time within {@code drift} of the baseline (configured, else the median of
- *       the window's wall times), and the window's p99 wall time at most the ceiling (a run whose
- *       wall time is unknown cannot show either: INCONCLUSIVE);
+ *       the window's wall times), and the window's p99 wall time at most the ceiling, judged once
+ *       the window holds its expected runs (a run whose wall time is unknown cannot show either:
+ *       INCONCLUSIVE);
  *   <li>at least {@code expected_runs} runs: fewer is INCOMPLETE, never PASS.
  * </ol>
  *
@@ -165,7 +166,11 @@ final class SoakRules {
         : sorted.get(Math.max(0, (int) Math.ceil(0.99 * sorted.size()) - 1));
     Long baseline = gate.baselineWallSeconds() != null ? gate.baselineWallSeconds() : median;
     boolean durationRules = gate.drift() > 0 || gate.p99CeilingSeconds() > 0;
-    if (gate.drift() > 0 && baseline != null && baseline > 0) {
+    // a red run or a low bound fails the soak for good; the duration rules are judged on the
+    // whole window only (its median and p99 move as runs arrive: a FAIL on them before would
+    // not be a final one)
+    boolean complete = runs.size() >= gate.expectedRuns();
+    if (complete && gate.drift() > 0 && baseline != null && baseline > 0) {
       for (SoakRun r : runs) {
         Long w = r.getWallSeconds();
         if (w != null && Math.abs(w - baseline) > gate.drift() * baseline) {
@@ -182,7 +187,8 @@ final class SoakRules {
           + String.join("; ", failed.subList(0, Math.min(5, failed.size())))
           + (failed.size() > 5 ? "; and " + (failed.size() - 5) + " more" : ""));
     }
-    if (gate.p99CeilingSeconds() > 0 && p99 != null && p99 > gate.p99CeilingSeconds()) {
+    if (complete && gate.p99CeilingSeconds() > 0 && p99 != null
+        && p99 > gate.p99CeilingSeconds()) {
       verdicts.add(Verdict.FAIL);
       reasons.add("p99 wall time " + p99 + " s > " + gate.p99CeilingSeconds() + " s");
     }
@@ -201,7 +207,7 @@ final class SoakRules {
           + "): the duration rules cannot be shown");
     }
     Verdict verdict = Verdicts.worst(verdicts.isEmpty() ? List.of(Verdict.PASS) : verdicts);
-    boolean fin = verdict == Verdict.FAIL || runs.size() >= gate.expectedRuns();
+    boolean fin = verdict == Verdict.FAIL || complete;
     return SoakVerdict.newBuilder()
         .setGateKey(last.getGateKey())
         .setTargetName(last.getTargetName())

@@ -162,9 +162,28 @@ class SoakRulesTest {
     assertEquals(Verdict.PASS, v.getVerdict(), "one run, no duration rules");
     SoakRules.Gate five = SoakRules.Gate.of(GateConfig.newBuilder().setExpectedRuns(5)
         .setBaselineWallSeconds(600L).setDrift(0.1).build());
-    v = SoakRules.judge(List.of(run(1, true, 1.0, 600L), run(2, true, 1.0, 700L)), five);
+    List<SoakRun> two = List.of(run(1, true, 1.0, 600L), run(2, true, 1.0, 700L));
+    v = SoakRules.judge(two, five);
+    assertEquals(Verdict.INCOMPLETE, v.getVerdict(), "the duration rules wait for the window");
+    assertEquals(5, v.getRunsExpected());
+    List<SoakRun> all = new ArrayList<>(two);
+    for (int i = 3; i <= 5; i++) {
+      all.add(run(i, true, 1.0, 600L));
+    }
+    v = SoakRules.judge(all, five);
     assertEquals(Verdict.FAIL, v.getVerdict());
     assertEquals(600L, v.getBaselineWallSeconds());
-    assertEquals(5, v.getRunsExpected());
+    assertEquals(List.of("soak-v0.6.0-r2: wall time 700 s is +17 % from the baseline 600 s (band"
+        + " +-10 %)"), v.getFailedRuns());
+  }
+
+  @Test
+  void shouldNeverFailOnTheDurationRulesBeforeTheWindowIsComplete() {
+    // a slow first run against a median that more runs move: not a final FAIL, so no FAIL yet
+    List<SoakRun> runs = new ArrayList<>(List.of(run(1, true, 1.0, 1300L), run(2, true, 1.0,
+        800L)));
+    SoakVerdict early = judge(runs);
+    assertEquals(Verdict.INCOMPLETE, early.getVerdict(), early.getReasons().toString());
+    assertFalse(early.getFinal$());
   }
 }
