@@ -14,9 +14,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * The per-write records of one open phase 4 cycle in {@link EvidenceStores#WRITES}: a write's
  * result, each poll's sightings, and, when the cycle is judged, all of them gathered and deleted.
- * Keys are {@code <cycle key>/<write id>} ({@link WriteRecord}).
+ *
+ * <p>The records are grouped into {@value #BUCKETS} {@link WriteBucket}s by the hash of their
+ * write id, keys {@code <cycle key>/~<bucket>}: a poll listing a cycle's hundred ids reads and
+ * writes at most {@value #BUCKETS} entries instead of a hundred, and a judged cycle leaves at most
+ * {@value #BUCKETS} deletions in the changelog instead of one per write (measured: one tombstone
+ * per write made the changelog about half the input's size).
  */
 final class CycleWrites {
+  /** Buckets per cycle; a bucket of a 100-write cycle holds about 6 records. */
+  static final int BUCKETS = 16;
+
   private final KeyValueStore<String, byte[]> store;
   private final String cycleKey;
 
@@ -25,14 +33,19 @@ final class CycleWrites {
     this.cycleKey = cycleKey;
   }
 
+  private String bucketKey(String writeId) {
+    return cycleKey + "/~" + Math.floorMod(writeId.hashCode(), BUCKETS);
+  }
+
   /** Books a write's result; true when its id had no result yet (a new write of the cycle). */
   boolean write(WriteResult w) {
-    String key = cycleKey + "/" + w.getWriteId();
-    byte[] previous = store.get(key);
-    WriteRecord record = WriteRecord.decode(previous);
+    String key = bucketKey(w.getWriteId());
+    WriteBucket bucket = WriteBucket.decode(store.get(key));
+    WriteRecord record = bucket.of(w.getWriteId());
+    boolean fresh = !record.written();
     record.write(w);
-    store.put(key, record.encode());
-    return !WriteRecord.written(previous);
+    store.put(key, bucket.encode());
+    return fresh;
   }
 
   /**
@@ -40,8 +53,8 @@ final class CycleWrites {
    * node's own read time, else the poll's). The driver lists only the campaign's own ids.
    */
   void sight(Observation o) {
-    // one read and at most one write per id, whatever the number of nodes that list it
-    Map<String, List<long[]>> byId = new HashMap<>();
+    // bucket → id → (node index, time) sightings: one read and at most one write per bucket
+    Map<String, Map<String, List<long[]>>> byBucket = new HashMap<>();
     for (NodeObservation n : o.getNodes()) {
       if (n.getIds() == null || n.getNodeIndex() < 0) {
         continue;
@@ -49,37 +62,41 @@ final class CycleWrites {
       long time = (n.getReadAt() != null ? n.getReadAt() : o.getEventTime()).toEpochMilli();
       long[] sighting = {n.getNodeIndex(), time};
       for (String id : n.getIds()) {
-        byId.computeIfAbsent(id, k -> new ArrayList<>(3)).add(sighting);
+        byBucket.computeIfAbsent(bucketKey(id), k -> new HashMap<>())
+            .computeIfAbsent(id, k -> new ArrayList<>(3)).add(sighting);
       }
     }
-    byId.forEach((id, sightings) -> {
-      String key = cycleKey + "/" + id;
-      WriteRecord r = WriteRecord.decode(store.get(key));
+    byBucket.forEach((key, ids) -> {
+      WriteBucket bucket = WriteBucket.decode(store.get(key));
       boolean changed = false;
-      for (long[] s : sightings) {
-        changed |= r.sighted((int) s[0], s[1]);
+      for (Map.Entry<String, List<long[]>> e : ids.entrySet()) {
+        WriteRecord r = bucket.of(e.getKey());
+        for (long[] s : e.getValue()) {
+          changed |= r.sighted((int) s[0], s[1]);
+        }
       }
       if (changed) {
-        store.put(key, r.encode());
+        store.put(key, bucket.encode());
       }
     });
   }
 
   /**
-   * Every written write of the cycle by id, and every record deleted: a record with sightings
+   * Every written write of the cycle by id, and every bucket deleted: a record with sightings
    * only (an id whose result was never published, in an aborted cycle) is not the cycle's.
    */
   Map<String, WriteRecord> takeAll() {
     Map<String, WriteRecord> records = new HashMap<>();
-    List<String> keys = new ArrayList<>();
+    List<String> keys = new ArrayList<>(BUCKETS);
     try (KeyValueIterator<String, byte[]> it =
         store.prefixScan(cycleKey + "/", new StringSerializer())) {
       it.forEachRemaining(kv -> {
         keys.add(kv.key);
-        WriteRecord r = WriteRecord.decode(kv.value);
-        if (r.written()) {
-          records.put(kv.key.substring(cycleKey.length() + 1), r);
-        }
+        WriteBucket.decode(kv.value).records.forEach((id, r) -> {
+          if (r.written()) {
+            records.put(id, r);
+          }
+        });
       });
     }
     keys.forEach(store::delete);

@@ -25,6 +25,14 @@ import org.apache.avro.specific.SpecificRecord;
 final class EventValidation {
   private EventValidation() {}
 
+  /** The longest write id Streams books (the per-write state keeps ids in short-length fields). */
+  static final int MAX_WRITE_ID_CHARS = 1024;
+
+  private static String idProblem(String field, String id) {
+    return id.length() <= MAX_WRITE_ID_CHARS ? null : field + " of " + id.length()
+        + " characters exceeds " + MAX_WRITE_ID_CHARS + ": '" + id.substring(0, 40) + "...'";
+  }
+
   static String problem(SpecificRecord value) {
     if (value instanceof CampaignEvent e) {
       return campaign(e);
@@ -32,6 +40,10 @@ final class EventValidation {
     if (value instanceof WriteResult w) {
       if (w.getWriteId() == null || w.getWriteId().isEmpty()) {
         return "write_id is empty";
+      }
+      String tooLong = idProblem("write_id", w.getWriteId());
+      if (tooLong != null) {
+        return tooLong;
       }
       if (w.getPhase() == 4 && (w.getFault() == null || w.getCycle() == null)) {
         return "phase 4 write '" + w.getWriteId() + "' has fault " + quote(w.getFault())
@@ -50,6 +62,14 @@ final class EventValidation {
               n.getCount());
           if (problem != null) {
             return problem;
+          }
+        }
+        if (n.getIds() != null) {
+          for (String id : n.getIds()) {
+            String tooLong = idProblem("an id listed by node " + quote(n.getNode()), id);
+            if (tooLong != null) {
+              return tooLong;
+            }
           }
         }
         if (n.getNodeIndex() < 0 || n.getNodeIndex() > 99) {

@@ -64,6 +64,21 @@ class DeadLetterTest {
   }
 
   @Test
+  void shouldDeadLetterAWriteIdTooLongToBookNamingItsLength() throws Exception {
+    try (Harness h = new Harness()) {
+      String id = "w".repeat(EventValidation.MAX_WRITE_ID_CHARS + 1);
+      WriteResult w = Events.write("camp-1", "partition_minority", 1, 1, WriteOutcome.OK);
+      w.setWriteId(id);
+      h.send(w);
+      DeadLetter d = h.deadLetters().get(0).value;
+      assertEquals("write_id of 1025 characters exceeds 1024: '" + "w".repeat(40) + "...'",
+          d.getReason());
+      assertEquals("camp-1", d.getCampaignId());
+      assertTrue(h.cycles().isEmpty());
+    }
+  }
+
+  @Test
   void shouldDeadLetterAnInvalidCampaignIdNamingFieldAndValue() throws Exception {
     try (Harness h = new Harness()) {
       h.send(Events.started("../etc", Events.config(List.of(4), List.of()).build()));
