@@ -73,6 +73,7 @@ final class Evidence {
 
   private final ProcessorContext<String, SpecificRecord> context;
   private final EvidenceStores.Opened stores;
+  private final LiveCommits commits;
   private final FinalJudge judge;
   private final String component;
   private final Function<SpecificRecord, byte[]> encoder;
@@ -88,6 +89,7 @@ final class Evidence {
     this.context = context;
     this.stores = EvidenceStores.Opened.from(context);
     this.judge = new FinalJudge(stores);
+    this.commits = new LiveCommits(context);
     this.component = component;
     this.encoder = encoder;
     this.watch = new SilenceWatch(this, stores, context.currentSystemTimeMs());
@@ -796,6 +798,9 @@ final class Evidence {
       stores.bounds().put(key, b);
     }
     context.forward(new Record<>(key, value, ts));
+    if (value instanceof CampaignVerdict || value instanceof FaultBound) {
+      commits.judged(ts);
+    }
   }
 
   private void forward(String key, SpecificRecord value) {
