@@ -21,6 +21,13 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  * {@code replication.factor} for a real cluster), state under {@code java.io.tmpdir}, and static
  * group membership keyed by the application id and the state directory ({@link #instanceId}).
  *
+ * <p>{@code max.task.idle.ms} stays at its default (0): a task takes its inputs' records in
+ * timestamp order as far as they are fetched, so a cycle's writes, polls and fault events are
+ * judged close together and its per-write state is dropped soon after. With -1 (process whatever
+ * is buffered), measured on the streams benchmark (4 x 10^5 events): 10,227 events/s against
+ * 17,015-19,044 with 0, three times the changelog bytes and a peak RSS of 629 MB against 482-486:
+ * cycles stayed open while one topic ran ahead of another.
+ *
  * <p>Error handling is explicit: inputs are consumed as raw bytes and decoded by the topology (a
  * bad record becomes a dead letter), so the deserialization handler only sees failures of the
  * String key deserializer, which cannot fail on bytes; it is set to log-and-fail so that a bug
