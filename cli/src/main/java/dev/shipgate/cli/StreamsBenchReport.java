@@ -33,6 +33,12 @@ final class StreamsBenchReport {
         StreamsBench.Result::rawFetchPerSec);
     BenchRows.line(results, "ratio streams / ConsumerPerformance",
         r -> r.streamsPerSec() / r.rawPerSec());
+    BenchRows.line(results, "Kafka Streams decoding only events/s",
+        StreamsBench.Result::decodeOnlyPerSec);
+    BenchRows.line(results, "ratio decoding only / ConsumerPerformance",
+        r -> r.decodeOnlyPerSec() / r.rawPerSec());
+    BenchRows.line(results, "ratio streams / decoding only",
+        r -> r.streamsPerSec() / r.decodeOnlyPerSec());
     BenchRows.line(results, "start to RUNNING ms", r -> r.startToRunningMs());
     BenchRows.line(results, "peak RSS MB", r -> r.peakRssKb() / 1024.0);
     BenchRows.line(results, "state dir MB at the end", r -> r.stateBytes() / 1e6);

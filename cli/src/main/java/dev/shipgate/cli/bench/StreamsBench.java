@@ -12,6 +12,8 @@ import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.RestSchemaRegistry;
 import dev.shipgate.schemas.registry.SchemaRegistry;
+import dev.shipgate.streams.DecodeOnlyTopology;
+import dev.shipgate.streams.StreamsConfigFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -37,6 +39,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * {@code shipgate bench streams}: one run of the Streams benchmark on a broker of its own. A
@@ -58,15 +61,15 @@ public final class StreamsBench {
 
   /** One run's figures. */
   public record Result(long events, long inputBytes, double publishPerSec, double rawPerSec,
-      double rawFetchPerSec, long startToRunningMs, long runningToCaughtUpMs,
+      double rawFetchPerSec, double decodeOnlyPerSec, long startToRunningMs, long runningToCaughtUpMs,
       double streamsPerSec, long peakRssKb, long stateBytes, long changelogBytes,
       List<Long> boundLatencyMs, List<Long> verdictLatencyMs, Verdict verdict,
       Queries queries, SinkFiles sink) {}
 
   /**
-   * The sink ({@code shipgate sink}, default rewrite interval) writing the big campaign's files
-   * while Streams judges it: how often its {@code index.html} was rewritten until the final
-   * verdict was on disk, and the files' sizes then.
+   * The sink ({@code shipgate sink}, default rewrite interval), started once Streams has judged the
+   * backlog, writing the big campaign's files from the output topics: how often its
+   * {@code index.html} was rewritten until the final verdict was on disk, and the files' sizes.
    */
   public record SinkFiles(int pageWrites, long pageBytes, long verdictJsonBytes) {}
 
@@ -120,19 +123,13 @@ public final class StreamsBench {
         inputBytes = BenchBroker.logBytes(admin, t -> t.matches(BenchBroker.INPUTS));
       }
 
-      Path runs = work.resolve("runs");
-      Process sink = new ProcessBuilder(Home.dir().resolve("shipgate").toString(), "sink",
-          "--bootstrap-servers", bootstrap,
-          "--schema-registry-url", stack.registryUrl(), "--runs-dir", runs.toString())
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
-      children.add(sink);
-      // started and settled before the references are timed; it then idles until Streams writes
-      awaitLine(sink, "sink writing", Duration.ofSeconds(60));
-      Thread.sleep(3000);
-
       double[] raw = consumerPerformance(bootstrap, n);
       System.out.printf(Locale.ROOT, "  ConsumerPerformance: %.0f records/s (fetch only %.0f)%n",
           raw[0], raw[1]);
+      double decodeOnly = decodeOnly(bootstrap, registry, n, work.resolve("decode-only-state"));
+      System.out.printf(Locale.ROOT, "  Kafka Streams decoding only (exactly once, same config):"
+          + " %.0f events/s%n", decodeOnly);
+      Path runs = work.resolve("runs");
 
       Path state = work.resolve("streams-state");
       // through the launcher, as a user starts it (its class archive, the cli jar)
@@ -144,6 +141,10 @@ public final class StreamsBench {
       String extra = System.getenv("SHIPGATE_BENCH_STREAMS_OPTS");
       if (extra != null && !extra.isBlank()) {
         jvm += " " + extra.trim();
+      }
+      String args = System.getenv("SHIPGATE_BENCH_STREAMS_ARGS");
+      if (args != null && !args.isBlank()) {
+        cmd.addAll(List.of(args.trim().split("\\s+")));
       }
       if (threads > 1) {
         cmd.add("--threads");
@@ -169,6 +170,14 @@ public final class StreamsBench {
         System.out.printf(Locale.ROOT, "  streams: RUNNING %d ms after start, lag 0 %d ms later:"
             + " %.0f events/s%n", startMs, catchMs, rate);
         Verdict verdict = finalVerdict(bootstrap, registry, big.campaignId());
+        // the sink after Streams, so the two do not share the cores while Streams is timed: it
+        // reads the outputs from the start and writes the run's files
+        Process sink = new ProcessBuilder(Home.dir().resolve("shipgate").toString(), "sink",
+            "--bootstrap-servers", bootstrap,
+            "--schema-registry-url", stack.registryUrl(), "--runs-dir", runs.toString())
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.PIPE).start();
+        children.add(sink);
+        awaitLine(sink, "sink writing", Duration.ofSeconds(60));
         SinkFiles files = watch.awaitFinal(Duration.ofMinutes(2));
         stop(sink);
         System.out.printf(Locale.ROOT, "  sink: index.html written %d times, %d bytes;"
@@ -186,11 +195,11 @@ public final class StreamsBench {
               && t.endsWith("-changelog"));
         }
         long hwm = Math.max(peak.get(), vmHwm(streams.pid()));
-        return new Result(n, inputBytes, n / publishSecs, raw[0], raw[1], startMs, catchMs, rate,
+        return new Result(n, inputBytes, n / publishSecs, raw[0], raw[1], decodeOnly, startMs,
+            catchMs, rate,
             hwm, stateBytes, changelog, bounds, verdicts, verdict, queries, files);
       } finally {
         stop(streams);
-        stop(sink);
         watch.close();
       }
     } finally {
@@ -327,13 +336,54 @@ public final class StreamsBench {
   /** When the application's committed offsets reach the input topics' end. */
   private static long awaitLagZero(String bootstrap, String group, Duration timeout,
       Process streams) throws Exception {
+    return awaitLagZero(bootstrap, group, timeout, () -> {
+      if (!streams.isAlive()) {
+        throw new ShipgateException("streams exited with " + streams.exitValue());
+      }
+    });
+  }
+
+  /**
+   * The reference Streams application: the same inputs decoded and dropped
+   * ({@link DecodeOnlyTopology}), exactly once under the application's own defaults, in this JVM,
+   * from RUNNING to lag 0: events/s.
+   */
+  private static double decodeOnly(String bootstrap, SchemaRegistry registry, long n, Path state)
+      throws Exception {
+    String id = "bench-decode-only";
+    Properties props = StreamsConfigFactory.create(bootstrap, Map.of(
+        "application.id", id, "state.dir", state.toString()));
+    try (KafkaStreams streams = new KafkaStreams(DecodeOnlyTopology.of(registry, id), props)) {
+      java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
+      streams.setStateListener((now, before) -> {
+        if (now == KafkaStreams.State.RUNNING) {
+          running.countDown();
+        }
+      });
+      streams.start();
+      if (!running.await(120, TimeUnit.SECONDS)) {
+        throw new ShipgateException("the decode-only Streams reference did not reach RUNNING: "
+            + streams.state());
+      }
+      long from = System.nanoTime();
+      long caught = awaitLagZero(bootstrap, id, Duration.ofMinutes(30), () -> {
+        if (streams.state().hasCompletedShutdown() || streams.state() == KafkaStreams.State.ERROR) {
+          throw new ShipgateException("the decode-only Streams reference stopped: "
+              + streams.state());
+        }
+      });
+      streams.close(Duration.ofSeconds(30));
+      return n / ((caught - from) / 1e9);
+    }
+  }
+
+  private static long awaitLagZero(String bootstrap, String group, Duration timeout,
+      Runnable alive) throws Exception {
     try (Admin admin = Admin.create(BenchBroker.props(bootstrap))) {
       Map<TopicPartition, Long> end = BenchBroker.endOffsets(admin, BenchBroker.INPUTS);
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
-        if (!streams.isAlive()) {
-          throw new ShipgateException("streams exited with " + streams.exitValue());
-        }
+        alive.run();
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
             .partitionsToOffsetAndMetadata().get();
         boolean done = end.entrySet().stream().allMatch(e -> e.getValue() == 0
@@ -370,7 +420,7 @@ public final class StreamsBench {
     try (Reader r = new Reader(bootstrap, registry, false);
         KafkaEventPublisher out = KafkaEventPublisher.create(bootstrap, registry)) {
       for (int i = 0; i < latencySamples; i++) {
-        SyntheticCampaign small = SyntheticCampaign.of("bench-latency-" + i, 1, 10);
+        SyntheticCampaign small = SyntheticCampaign.live("bench-latency-" + i, 1, 10);
         small.start(out);
         out.flush();
         small.cycle(out, SyntheticCampaign.FAULTS.get(0), 1);

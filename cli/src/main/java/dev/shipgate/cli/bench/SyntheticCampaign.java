@@ -32,23 +32,39 @@ public final class SyntheticCampaign {
   private final String campaignId;
   private final int cyclesPerFault;
   private final int writesPerCycle;
+  /** When the campaign starts: its cycle c runs at {@code t0 + c} seconds. */
+  private final Instant t0;
   private long seq;
 
-  private SyntheticCampaign(String campaignId, int cyclesPerFault, int writesPerCycle) {
+  private SyntheticCampaign(String campaignId, int cyclesPerFault, int writesPerCycle,
+      Instant t0) {
     this.campaignId = campaignId;
     this.cyclesPerFault = cyclesPerFault;
     this.writesPerCycle = writesPerCycle;
+    this.t0 = t0;
   }
 
   /** A campaign of about {@code events} events (2 classes, {@code writesPerCycle} per cycle). */
   public static SyntheticCampaign ofEvents(String campaignId, long events, int writesPerCycle) {
     long perCycle = writesPerCycle + 3L;
     int cycles = (int) Math.max(1, (events - 2) / perCycle / FAULTS.size());
-    return new SyntheticCampaign(campaignId, cycles, writesPerCycle);
+    return new SyntheticCampaign(campaignId, cycles, writesPerCycle, T0);
   }
 
+  /** A campaign stamped in the past (a backlog: an import, a replay). */
   public static SyntheticCampaign of(String campaignId, int cyclesPerFault, int writesPerCycle) {
-    return new SyntheticCampaign(campaignId, cyclesPerFault, writesPerCycle);
+    return new SyntheticCampaign(campaignId, cyclesPerFault, writesPerCycle, T0);
+  }
+
+  /**
+   * A campaign stamped as a driver publishing now would stamp it: its first cycle now, its
+   * later cycles and its end a second apart after that.
+   */
+  public static SyntheticCampaign live(String campaignId, int cyclesPerFault,
+      int writesPerCycle) {
+    Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+    return new SyntheticCampaign(campaignId, cyclesPerFault, writesPerCycle,
+        now.minusSeconds(1));
   }
 
   public String campaignId() {
@@ -71,7 +87,7 @@ public final class SyntheticCampaign {
         .setFaults(FAULTS).setCyclesPerFault(cyclesPerFault).setWritesPerCycle(writesPerCycle)
         .setThresholds(Thresholds.newBuilder().build()).build();
     send(out, CampaignEvent.newBuilder().setCampaignId(campaignId).setEventId(id("start"))
-        .setEventTime(T0).setType(CampaignEventType.STARTED).setConfig(config).build());
+        .setEventTime(t0).setType(CampaignEventType.STARTED).setConfig(config).build());
   }
 
   /** Publishes every cycle of every class. */
@@ -85,7 +101,7 @@ public final class SyntheticCampaign {
 
   /** Publishes one cycle: the writes, the fault injected and healed, the final observation. */
   public void cycle(EventPublisher out, String fault, int cycle) {
-    Instant at = T0.plusMillis((long) cycle * 1000);
+    Instant at = t0.plusMillis((long) cycle * 1000);
     List<String> ids = new ArrayList<>(writesPerCycle);
     for (int w = 1; w <= writesPerCycle; w++) {
       String writeId = "c" + cycle + "-w" + w;
@@ -134,7 +150,7 @@ public final class SyntheticCampaign {
     manifest.put("4/writes", cycles * writesPerCycle);
     manifest.put("4/faults", cycles * 2);
     manifest.put("4/observations", cycles);
-    Instant at = T0.plusMillis((long) (cyclesPerFault + 1) * 1000);
+    Instant at = t0.plusMillis((long) (cyclesPerFault + 1) * 1000);
     send(out, CampaignEvent.newBuilder().setCampaignId(campaignId).setEventId(id("finish"))
         .setEventTime(at).setType(CampaignEventType.FINISHED).setManifest(manifest).build());
   }
