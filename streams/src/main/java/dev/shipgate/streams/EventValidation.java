@@ -57,18 +57,15 @@ final class EventValidation {
             + o.getCycle() + ": both are required";
       }
       for (NodeObservation n : o.getNodes()) {
-        if (n.getCount() != null) {
-          String problem = EvidenceLimits.countProblem("count of node " + quote(n.getNode()),
+        if (n.getCount() != null && EvidenceLimits.countProblem("", n.getCount()) != null) {
+          // the field's name is spelled only for a refusal: most observations have none
+          return EvidenceLimits.countProblem("count of node " + quote(n.getNode()),
               n.getCount());
-          if (problem != null) {
-            return problem;
-          }
         }
         if (n.getIds() != null) {
           for (String id : n.getIds()) {
-            String tooLong = idProblem("an id listed by node " + quote(n.getNode()), id);
-            if (tooLong != null) {
-              return tooLong;
+            if (id.length() > MAX_WRITE_ID_CHARS) {
+              return idProblem("an id listed by node " + quote(n.getNode()), id);
             }
           }
         }

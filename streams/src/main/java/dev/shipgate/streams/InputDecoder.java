@@ -158,11 +158,15 @@ final class InputDecoder<V extends SpecificRecord>
     return bytes.length > 8 ? b + "..." : b.toString();
   }
 
+  private static final java.util.regex.Pattern CONTROL =
+      java.util.regex.Pattern.compile("[\\r\\n\\t]+");
+
   static String oneLine(String s) {
     if (s == null) {
       return "null";
     }
-    String line = s.replaceAll("[\\r\\n\\t]+", " ");
+    String line = s.indexOf('\r') < 0 && s.indexOf('\n') < 0 && s.indexOf('\t') < 0 ? s
+        : CONTROL.matcher(s).replaceAll(" ");
     return line.length() > 300 ? line.substring(0, 300) + "..." : line;
   }
 }
