@@ -106,7 +106,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "streams: num.stream.threads (default: ${DEFAULT-VALUE})")
   int threads;
 
-  @Option(names = "--latency-samples", defaultValue = "40",
+  @Option(names = "--latency-samples", defaultValue = "100",
       description = "streams: small campaigns timed on the idle instance (default: ${DEFAULT-VALUE})")
   int latencySamples;
 
