@@ -98,7 +98,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "streams and import: runs, each on a fresh broker (default: ${DEFAULT-VALUE})")
   int runs;
 
-  @Option(names = "--heap", defaultValue = "384m",
+  @Option(names = "--heap", defaultValue = "320m",
       description = "streams: -Xmx of the Streams process (default: ${DEFAULT-VALUE})")
   String heap;
 
