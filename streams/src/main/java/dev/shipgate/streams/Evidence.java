@@ -792,13 +792,13 @@ final class Evidence {
       return;
     }
     stores.emitted().put(slot, hash);
+    context.forward(new Record<>(key, value, ts));
+    // a verdict or a bound is kept for queries, and judged live it is committed at once
     if (value instanceof CampaignVerdict v) {
       stores.verdicts().put(key, v);
+      commits.judged(ts);
     } else if (value instanceof FaultBound b) {
       stores.bounds().put(key, b);
-    }
-    context.forward(new Record<>(key, value, ts));
-    if (value instanceof CampaignVerdict || value instanceof FaultBound) {
       commits.judged(ts);
     }
   }
