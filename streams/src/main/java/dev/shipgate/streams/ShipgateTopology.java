@@ -25,8 +25,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  *
  * <pre>
  *  campaigns, writes, observations, checks, faults ──▶ decode (bad records → dead letters)
- *     └─▶ one processor per topic, sharing one task's {@link EvidenceStores} ({@link Evidence})
- *           ──▶ cycle-convergence, fault-bounds, phase-verdicts, campaign-verdicts, alerts
+ *     └─▶ typed, merged into one judge per task ({@link EvidenceProcessor}, {@link Evidence},
+ *         {@link EvidenceStores}) ──▶ cycle-convergence, fault-bounds, phase-verdicts, campaign-verdicts, alerts
  * </pre>
  *
  * <p>Every input is consumed as raw bytes and decoded here, so a record that cannot be read is
@@ -76,16 +76,20 @@ public final class ShipgateTopology {
       String outputPrefix, Reanalysis reanalysis, OutputCounts counts) {
     EvidenceStores.addTo(builder);
     Function<SpecificRecord, byte[]> encoder = encoder(registry);
-    KStream<String, SpecificRecord> out = judge(builder, registry, applicationId, outputPrefix,
-        Topics.CAMPAIGNS, encoder, reanalysis, counts, Evidence::onCampaign)
-        .merge(judge(builder, registry, applicationId, outputPrefix, Topics.WRITES, encoder,
-            reanalysis, counts, Evidence::onWrite))
-        .merge(judge(builder, registry, applicationId, outputPrefix, Topics.OBSERVATIONS,
-            encoder, reanalysis, counts, Evidence::onObservation))
-        .merge(judge(builder, registry, applicationId, outputPrefix, Topics.CHECKS, encoder,
-            reanalysis, counts, Evidence::onCheck))
-        .merge(judge(builder, registry, applicationId, outputPrefix, Topics.FAULTS, encoder,
-            reanalysis, counts, Evidence::onFault));
+    // the rarest topics first: a merge is one more hop for the streams merged before it
+    KStream<String, EvidenceProcessor.Routed<?>> events = decode(builder, registry, applicationId,
+        outputPrefix, Topics.CAMPAIGNS, reanalysis, counts, Evidence::onCampaign)
+        .merge(decode(builder, registry, applicationId, outputPrefix, Topics.CHECKS, reanalysis,
+            counts, Evidence::onCheck), Named.as("campaigns-and-checks"))
+        .merge(decode(builder, registry, applicationId, outputPrefix, Topics.FAULTS, reanalysis,
+            counts, Evidence::onFault), Named.as("and-faults"))
+        .merge(decode(builder, registry, applicationId, outputPrefix, Topics.OBSERVATIONS,
+            reanalysis, counts, Evidence::onObservation), Named.as("and-observations"))
+        .merge(decode(builder, registry, applicationId, outputPrefix, Topics.WRITES, reanalysis,
+            counts, Evidence::onWrite), Named.as("and-writes"));
+    KStream<String, SpecificRecord> out = events.process(
+        () -> new EvidenceProcessor(applicationId, encoder), Named.as("judge"),
+        EvidenceStores.ALL);
     // final campaign verdicts as soak runs, repartitioned by gate key, judged per target version
     builder.addStateStore(SoakProcessor.store());
     KStream<String, SpecificRecord> soak = out
@@ -119,11 +123,14 @@ public final class ShipgateTopology {
     return builder.build();
   }
 
-  /** Decodes {@code topic} and hands its typed events to the task's evidence. */
-  private static <V extends SpecificRecord> KStream<String, SpecificRecord> judge(
+  /**
+   * Decodes {@code topic}: refused records to the dead letters, accepted ones typed and paired
+   * with what they do to the evidence.
+   */
+  private static <V extends SpecificRecord> KStream<String, EvidenceProcessor.Routed<?>> decode(
       StreamsBuilder builder, SchemaRegistry registry, String component, String outputPrefix,
-      Topic<String, V> topic, Function<SpecificRecord, byte[]> encoder, Reanalysis reanalysis,
-      OutputCounts counts, EvidenceProcessor.Handler<V> handler) {
+      Topic<String, V> topic, Reanalysis reanalysis, OutputCounts counts,
+      EvidenceProcessor.Handler<V> handler) {
     String name = topic.name().replace("shipgate.", "");
     KStream<String, SpecificRecord> decoded = builder
         .stream(topic.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
@@ -143,9 +150,8 @@ public final class ShipgateTopology {
       typed = typed.filter((k, v) -> reanalysis.includes(k), Named.as(name + "-reanalysed"))
           .mapValues(reanalysis::apply, Named.as(name + "-as-reanalysed"));
     }
-    boolean watch = topic == (Topic<?, ?>) Topics.CAMPAIGNS;
-    return typed.process(() -> new EvidenceProcessor<>(handler, component, encoder, watch),
-        Named.as(name + "-judge"), EvidenceStores.ALL);
+    return typed.<EvidenceProcessor.Routed<?>>mapValues(
+        v -> new EvidenceProcessor.Routed<>(handler, v), Named.as(name + "-routed"));
   }
 
   /** An input event as its topic's wire bytes (for the dead letter of late evidence). */

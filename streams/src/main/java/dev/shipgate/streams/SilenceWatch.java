@@ -41,33 +41,45 @@ final class SilenceWatch {
     this.watchingSinceMs = watchingSinceMs;
   }
 
-  /** How often a campaign's sign of life is written (per processor). */
+  /** How often a campaign's sign of life is written. */
   private static final long MARK_EVERY_MS = 500;
 
-  /** Wall time this processor last marked each campaign alive. */
-  private final Map<String, Long> marked = new HashMap<>();
+  /** The signs of life since a campaign's last write: when it was written, what came since. */
+  private static final class Mark {
+    long writtenAt;
+    long arrivalMs;
+    long eventMs;
+  }
+
+  /** Per campaign, the sign of life last written by this task's judge and what came since. */
+  private final Map<String, Mark> marked = new HashMap<>();
 
   /**
    * Notes that {@code campaign} published an event of time {@code eventMs} at {@code now}.
-   * Written at most every {@value #MARK_EVERY_MS} ms per campaign and processor: a stall is at
-   * least a second of silence, so the first event after one is always written.
+   * Written at most every {@value #MARK_EVERY_MS} ms per campaign (a stall is at least a second
+   * of silence, so the first event after one is always written); the events in between are kept
+   * in memory and counted by the next {@link #check}.
    *
    * @return the event time it had been silent since when it was found stalled, else -1
    */
   long alive(String campaign, long eventMs, long now) {
-    Long last = marked.get(campaign);
-    if (last != null && now - last < MARK_EVERY_MS && now >= last) {
+    Mark m = marked.get(campaign);
+    if (m != null && now - m.writtenAt < MARK_EVERY_MS && now >= m.writtenAt) {
+      m.arrivalMs = Math.max(m.arrivalMs, now);
+      m.eventMs = Math.max(m.eventMs, eventMs);
       return -1;
     }
     if (marked.size() > 10_000) {
       marked.clear();
     }
-    marked.put(campaign, now);
+    Mark fresh = new Mark();
+    fresh.writtenAt = now;
+    marked.put(campaign, fresh);
     Liveness l = Liveness.decode(stores.liveness().get(campaign));
     long stalledAt = l.stalledAtMs;
     long silentSince = l.eventMs;
     l.arrivalMs = now;
-    l.eventMs = Math.max(l.eventMs, eventMs);
+    l.eventMs = Math.max(l.eventMs, Math.max(eventMs, m == null ? 0 : m.eventMs));
     l.stalledAtMs = 0;
     stores.liveness().put(campaign, l.encode());
     return stalledAt != 0 ? silentSince : -1;
@@ -98,6 +110,12 @@ final class SilenceWatch {
       }
       CampaignConfig config = book == null ? null : Evidence.config(book);
       Liveness l = Liveness.decode(kv.value);
+      Mark since = marked.get(campaign);
+      if (since != null) {
+        // the events that came after the last write of its sign of life
+        l.arrivalMs = Math.max(l.arrivalMs, since.arrivalMs);
+        l.eventMs = Math.max(l.eventMs, since.eventMs);
+      }
       long silence = l.silenceMs(now, watchingSinceMs);
       long abandonAfter = abandonAfterMs(config);
       long stallAfter = stallAfterMs(config);
