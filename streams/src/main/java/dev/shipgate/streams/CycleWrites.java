@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The per-write records of one open phase 4 cycle in {@link EvidenceStores#WRITES}: a write's
@@ -25,26 +22,30 @@ final class CycleWrites {
   /** Buckets per cycle; a bucket of a 100-write cycle holds about 6 records. */
   static final int BUCKETS = 16;
 
-  private final KeyValueStore<String, byte[]> store;
+  private final OpenWrites store;
   private final String cycleKey;
 
-  CycleWrites(KeyValueStore<String, byte[]> store, String cycleKey) {
+  CycleWrites(OpenWrites store, String cycleKey) {
     this.store = store;
     this.cycleKey = cycleKey;
   }
 
   private String bucketKey(String writeId) {
-    return cycleKey + "/~" + Math.floorMod(writeId.hashCode(), BUCKETS);
+    return bucketKey(Math.floorMod(writeId.hashCode(), BUCKETS));
+  }
+
+  private String bucketKey(int bucket) {
+    return cycleKey + "/~" + bucket;
   }
 
   /** Books a write's result; true when its id had no result yet (a new write of the cycle). */
   boolean write(WriteResult w) {
     String key = bucketKey(w.getWriteId());
-    WriteBucket bucket = WriteBucket.decode(store.get(key));
+    WriteBucket bucket = store.bucket(key);
     WriteRecord record = bucket.of(w.getWriteId());
     boolean fresh = !record.written();
     record.write(w);
-    store.put(key, bucket.encode());
+    store.put(key, bucket);
     return fresh;
   }
 
@@ -56,7 +57,7 @@ final class CycleWrites {
     // bucket → id → (node index, time) sightings: one read and at most one write per bucket
     Map<String, Map<String, List<long[]>>> byBucket = new HashMap<>();
     for (NodeObservation n : o.getNodes()) {
-      if (n.getIds() == null || n.getNodeIndex() < 0) {
+      if (n.getIds() == null || n.getNodeIndex() < 0 || n.getNodeIndex() > WriteRecord.MAX_NODE) {
         continue;
       }
       long time = (n.getReadAt() != null ? n.getReadAt() : o.getEventTime()).toEpochMilli();
@@ -67,7 +68,7 @@ final class CycleWrites {
       }
     }
     byBucket.forEach((key, ids) -> {
-      WriteBucket bucket = WriteBucket.decode(store.get(key));
+      WriteBucket bucket = store.bucket(key);
       boolean changed = false;
       for (Map.Entry<String, List<long[]>> e : ids.entrySet()) {
         WriteRecord r = bucket.of(e.getKey());
@@ -76,30 +77,29 @@ final class CycleWrites {
         }
       }
       if (changed) {
-        store.put(key, bucket.encode());
+        store.put(key, bucket);
       }
     });
   }
 
   /**
-   * Every written write of the cycle by id, and every bucket deleted: a record with sightings
+   * Every written write of the cycle by id, and each of its buckets deleted (read by key, no
+   * scan of the store): a record with sightings
    * only (an id whose result was never published, in an aborted cycle) is not the cycle's.
    */
   Map<String, WriteRecord> takeAll() {
-    Map<String, WriteRecord> records = new HashMap<>();
     List<String> keys = new ArrayList<>(BUCKETS);
-    try (KeyValueIterator<String, byte[]> it =
-        store.prefixScan(cycleKey + "/", new StringSerializer())) {
-      it.forEachRemaining(kv -> {
-        keys.add(kv.key);
-        WriteBucket.decode(kv.value).records.forEach((id, r) -> {
-          if (r.written()) {
-            records.put(id, r);
-          }
-        });
+    for (int b = 0; b < BUCKETS; b++) {
+      keys.add(bucketKey(b));
+    }
+    Map<String, WriteRecord> records = new HashMap<>();
+    for (WriteBucket bucket : store.takeBuckets(keys)) {
+      bucket.records.forEach((id, r) -> {
+        if (r.written()) {
+          records.put(id, r);
+        }
       });
     }
-    keys.forEach(store::delete);
     return records;
   }
 }

@@ -73,6 +73,7 @@ final class Evidence {
 
   private final ProcessorContext<String, SpecificRecord> context;
   private final EvidenceStores.Opened stores;
+  private final OpenWrites writes;
   private final LiveCommits commits;
   private final FinalJudge judge;
   private final String component;
@@ -88,6 +89,7 @@ final class Evidence {
       Function<SpecificRecord, byte[]> encoder) {
     this.context = context;
     this.stores = EvidenceStores.Opened.from(context);
+    this.writes = new OpenWrites(stores.writes());
     this.judge = new FinalJudge(stores);
     this.commits = new LiveCommits(context);
     this.component = component;
@@ -132,8 +134,8 @@ final class Evidence {
     if (book.getJudged()) {
       return;
     }
-    WriteTally writes = WriteTally.decode(stores.writes().get(WriteTally.ofCampaign(campaign)));
-    long time = Math.max(lastEventMs, Math.max(book.getMaxEventTime(), writes.maxEventTime));
+    WriteTally tally = writes.tallyOrEmpty(WriteTally.ofCampaign(campaign));
+    long time = Math.max(lastEventMs, Math.max(book.getMaxEventTime(), tally.maxEventTime));
     ts = time;
     String full = reason;
     if (book.getEnd() != null) {
@@ -203,12 +205,12 @@ final class Evidence {
     }
     if (w.getPhase() == 2) {
       String writeKey = campaign + "/p2/" + w.getWriteId();
-      byte[] previous = stores.writes().get(writeKey);
+      byte[] previous = writes.raw(writeKey);
       if (previous != null) {
         tallyPhase2(book, WriteOutcome.values()[previous[0]], -1);
       }
       tallyPhase2(book, w.getOutcome(), 1);
-      stores.writes().put(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
+      writes.putRaw(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
     }
     stores.books().put(campaign, book);
     advance(campaign, book);
@@ -224,26 +226,24 @@ final class Evidence {
   private void onPhase4Write(String campaign, WriteResult w) {
     long time = w.getEventTime().toEpochMilli();
     String campaignTallyKey = WriteTally.ofCampaign(campaign);
-    byte[] campaignStored = stores.writes().get(campaignTallyKey);
+    WriteTally all = writes.tally(campaignTallyKey);
+    boolean campaignsFirst = all == null;
     CampaignBook book = null;
-    if (campaignStored == null) {
+    if (campaignsFirst) {
       book = book(campaign);
       if (book.getJudged()) {
         late(campaign, w, "the campaign was judged already");
         return;
       }
-    }
-    WriteTally all = WriteTally.decode(campaignStored);
-    if (campaignStored == null) {
+      all = new WriteTally();
       all.completable = book.getEnd() != null;
     }
     all.add(time, false);
-    stores.writes().put(campaignTallyKey, all.encode());
+    writes.put(campaignTallyKey, all);
     String key = Keys.cycle(campaign, w.getFault(), w.getCycle());
     String tallyKey = WriteTally.ofCycle(key);
-    byte[] stored = stores.writes().get(tallyKey);
-    WriteTally tally = WriteTally.decode(stored);
-    if (stored == null) {
+    WriteTally tally = writes.tally(tallyKey);
+    if (tally == null) {
       // the cycle's first write (or one after it was judged, when its tally is gone)
       CycleBook cb = stores.cycles().get(key);
       if (cb != null && cb.getClosed()) {
@@ -251,19 +251,20 @@ final class Evidence {
             + " already");
         return;
       }
+      tally = new WriteTally();
       tally.completable = cb != null && (cb.getNodes() != null || cb.getTallyOk() != null);
       book = book != null ? book : book(campaign);
       if (noteFault(book, w.getFault())) {
         stores.books().put(campaign, book);
       }
     }
-    tally.add(time, new CycleWrites(stores.writes(), key).write(w));
-    stores.writes().put(tallyKey, tally.encode());
+    tally.add(time, new CycleWrites(writes, key).write(w));
+    writes.put(tallyKey, tally);
     if (tally.completable) {
       book = book != null ? book : book(campaign);
       closeIfComplete(campaign, book, key, cycle(key, w.getFault(), w.getCycle()));
     }
-    if (campaignStored == null || all.completable) {
+    if (campaignsFirst || all.completable) {
       advance(campaign, book != null ? book : book(campaign));
     }
   }
@@ -295,7 +296,7 @@ final class Evidence {
             + " already");
         return;
       }
-      new CycleWrites(stores.writes(), key).sight(o);
+      new CycleWrites(writes, key).sight(o);
       long time = o.getEventTime().toEpochMilli();
       if (o.getSeedPoint() && !o.getFinal$()) {
         cb.setCounted(held(o.getNodes()));
@@ -477,7 +478,7 @@ final class Evidence {
     if (cb.getClosed() || cb.getNodes() == null) {
       return;
     }
-    long distinct = WriteTally.decode(stores.writes().get(WriteTally.ofCycle(key))).distinct;
+    long distinct = writes.tallyOrEmpty(WriteTally.ofCycle(key)).distinct;
     boolean imported = cb.getTallyOk() != null && distinct == 0;
     boolean faults = cb.getExpectedFaults() == null
         || VisibilityRules.faultEventsUpToFinal(cb) >= cb.getExpectedFaults();
@@ -493,22 +494,19 @@ final class Evidence {
    * a write may complete it.
    */
   private void markCompletable(String tallyKey) {
-    byte[] stored = stores.writes().get(tallyKey);
-    if (stored != null) {
-      WriteTally tally = WriteTally.decode(stored);
-      if (!tally.completable) {
-        tally.completable = true;
-        stores.writes().put(tallyKey, tally.encode());
-      }
+    WriteTally tally = writes.tally(tallyKey);
+    if (tally != null && !tally.completable) {
+      tally.completable = true;
+      writes.put(tallyKey, tally);
     }
   }
 
   /** The cycle's convergence into its class, its per-write state dropped. */
   private void close(String campaign, CampaignBook book, String key, CycleBook cb) {
-    WriteTally tally = WriteTally.decode(stores.writes().get(WriteTally.ofCycle(key)));
+    WriteTally tally = writes.tallyOrEmpty(WriteTally.ofCycle(key));
     cb.setSeenWrites(tally.distinct);
     cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), tally.maxEventTime));
-    Map<String, WriteRecord> records = new CycleWrites(stores.writes(), key).takeAll();
+    Map<String, WriteRecord> records = new CycleWrites(writes, key).takeAll();
     Map<String, WriteOutcome> outcomes = new HashMap<>();
     records.forEach((id, r) -> outcomes.put(id, r.outcome()));
     CampaignConfig config = config(book);
@@ -552,7 +550,7 @@ final class Evidence {
     cb.setNodes(null);
     cb.setCounted(null);
     stores.cycles().put(key, cb);
-    stores.writes().delete(WriteTally.ofCycle(key));
+    writes.delete(WriteTally.ofCycle(key));
     stores.faults().put(Keys.fault(campaign, cb.getFault()), fb);
     forward(key, cc); // a cycle is judged once: nothing to compare it with
     emitBound(campaign, book, fb);
@@ -599,12 +597,12 @@ final class Evidence {
         : manifest.values().stream().mapToLong(v -> v == null ? 0 : v).sum();
     long judged = 0;
     boolean complete = end != null && (book.getStarted() != null || manifest == null);
-    WriteTally writes = null;
+    WriteTally phase4 = null;
     if (manifest != null) {
-      writes = WriteTally.decode(stores.writes().get(WriteTally.ofCampaign(campaign)));
+      phase4 = writes.tallyOrEmpty(WriteTally.ofCampaign(campaign));
       for (Map.Entry<String, Long> m : manifest.entrySet()) {
         long seen = book.getSeen().getOrDefault(m.getKey(), 0L)
-            + (m.getKey().equals(PHASE4_WRITES) ? writes.events : 0);
+            + (m.getKey().equals(PHASE4_WRITES) ? phase4.events : 0);
         judged += Math.min(seen, m.getValue() == null ? 0 : m.getValue());
         if (m.getValue() != null && seen < m.getValue()) {
           complete = false;
@@ -616,11 +614,11 @@ final class Evidence {
       if (CampaignRules.pendingState(book.getStarted(), end) == book.getLastState()) {
         return;
       }
-      if (writes == null) {
-        writes = WriteTally.decode(stores.writes().get(WriteTally.ofCampaign(campaign)));
+      if (phase4 == null) {
+        phase4 = writes.tallyOrEmpty(WriteTally.ofCampaign(campaign));
       }
       Instant time = Instant.ofEpochMilli(Math.max(book.getMaxEventTime(),
-          writes.maxEventTime));
+          phase4.maxEventTime));
       CampaignVerdict pending = CampaignRules.pending(campaign, book.getStarted(), end, judged,
           announced, time);
       if (pending.getState() != book.getLastState()) {
@@ -661,7 +659,7 @@ final class Evidence {
     // judged: the per-write state (phase 2, and cycles that never closed), the cycles' books and
     // the checks are not needed any more (evidence arriving from now on is refused by the book's
     // judged flag)
-    dropAll(stores.writes(), Keys.prefix(campaign));
+    writes.deleteAll(Keys.prefix(campaign));
     dropAll(stores.cycles(), Keys.prefix(campaign));
     dropAll(stores.checks(), Keys.prefix(campaign));
   }
@@ -678,16 +676,15 @@ final class Evidence {
   /** The campaign's phase 4 write tally into its book (seen, latest time), the tally dropped. */
   private void foldWrites(String campaign, CampaignBook book) {
     String key = WriteTally.ofCampaign(campaign);
-    byte[] stored = stores.writes().get(key);
-    if (stored == null) {
+    WriteTally tally = writes.tally(key);
+    if (tally == null) {
       return;
     }
-    WriteTally writes = WriteTally.decode(stored);
     Map<String, Long> seen = new HashMap<>(book.getSeen());
-    seen.merge(PHASE4_WRITES, writes.events, Long::sum);
+    seen.merge(PHASE4_WRITES, tally.events, Long::sum);
     book.setSeen(seen);
-    book.setMaxEventTime(Math.max(book.getMaxEventTime(), writes.maxEventTime));
-    stores.writes().delete(key);
+    book.setMaxEventTime(Math.max(book.getMaxEventTime(), tally.maxEventTime));
+    writes.delete(key);
   }
 
   // --------------------------------------------------------------------------- books

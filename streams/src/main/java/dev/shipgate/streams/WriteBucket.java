@@ -41,23 +41,24 @@ final class WriteBucket {
 
   byte[] encode() {
     byte[][] ids = new byte[records.size()][];
-    byte[][] encoded = new byte[records.size()][];
     int size = 4;
     int i = 0;
     for (Map.Entry<String, WriteRecord> e : records.entrySet()) {
       ids[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
-      encoded[i] = e.getValue().encode();
       if (ids[i].length > 0xffff) {
         throw new IllegalArgumentException("write id longer than 65535 bytes: "
             + e.getKey().substring(0, 40) + "...");
       }
-      size += 2 + ids[i].length + 2 + encoded[i].length;
+      size += 2 + ids[i].length + 2 + e.getValue().size();
       i++;
     }
     ByteBuffer b = ByteBuffer.allocate(size).putInt(records.size());
-    for (int j = 0; j < i; j++) {
-      b.putShort((short) ids[j].length).put(ids[j]);
-      b.putShort((short) encoded[j].length).put(encoded[j]);
+    i = 0;
+    for (WriteRecord r : records.values()) {
+      b.putShort((short) ids[i].length).put(ids[i]);
+      b.putShort((short) r.size());
+      r.encodeInto(b);
+      i++;
     }
     return b.array();
   }

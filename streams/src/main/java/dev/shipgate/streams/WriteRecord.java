@@ -19,6 +19,8 @@ import java.util.Arrays;
 final class WriteRecord {
   private static final byte UNWRITTEN = 0x7f;
   private static final int FIXED = 1 + 8 + 8 + 8 + 1;
+  /** The highest node index a record keeps sightings for. */
+  static final int MAX_NODE = 63;
 
   private byte outcome = UNWRITTEN;
   long issuedAt = -1;
@@ -55,13 +57,23 @@ final class WriteRecord {
   }
 
   byte[] encode() {
-    ByteBuffer b = ByteBuffer.allocate(FIXED + 8 * firstSeen.length);
+    ByteBuffer b = ByteBuffer.allocate(size());
+    encodeInto(b);
+    return b.array();
+  }
+
+  /** Bytes of {@link #encode()}. */
+  int size() {
+    return FIXED + 8 * firstSeen.length;
+  }
+
+  /** Puts the layout of {@link #encode()} into {@code b}. */
+  void encodeInto(ByteBuffer b) {
     b.put(outcome).putLong(issuedAt).putLong(answeredAt).putLong(ackAt)
         .put((byte) firstSeen.length);
     for (long t : firstSeen) {
       b.putLong(t);
     }
-    return b.array();
   }
 
   boolean written() {
@@ -82,7 +94,7 @@ final class WriteRecord {
 
   /** Notes a poll at {@code time} showing the write on node {@code index}; true when it changed. */
   boolean sighted(int index, long time) {
-    if (index < 0 || index > 63) {
+    if (index < 0 || index > MAX_NODE) {
       return false;
     }
     if (index >= firstSeen.length) {
