@@ -71,9 +71,18 @@ final class Evidence {
   /** The manifest's entry for phase 4 writes, counted in the campaign's {@link WriteTally}. */
   private static final String PHASE4_WRITES = "4/writes";
 
+  /** Books kept decoded in memory ({@link Decoded}): open campaigns, their classes, cycles. */
+  private static final int KEPT_CAMPAIGNS = 256;
+  private static final int KEPT_CLASSES = 1024;
+  private static final int KEPT_CYCLES = 1024;
+
   private final ProcessorContext<String, SpecificRecord> context;
   private final EvidenceStores.Opened stores;
   private final OpenWrites writes;
+  private final Decoded<CampaignBook> books;
+  private final Decoded<CycleBook> cycles;
+  private final Decoded<FaultBook> faults;
+  private final Decoded<VisibilityBook> visibility;
   private final LiveCommits commits;
   private final FinalJudge judge;
   private final String component;
@@ -90,6 +99,10 @@ final class Evidence {
     this.context = context;
     this.stores = EvidenceStores.Opened.from(context);
     this.writes = new OpenWrites(stores.writes());
+    this.books = new Decoded<>(stores.books(), KEPT_CAMPAIGNS);
+    this.cycles = new Decoded<>(stores.cycles(), KEPT_CYCLES);
+    this.faults = new Decoded<>(stores.faults(), KEPT_CLASSES);
+    this.visibility = new Decoded<>(stores.visibility(), KEPT_CLASSES);
     this.judge = new FinalJudge(stores);
     this.commits = new LiveCommits(context);
     this.component = component;
@@ -157,7 +170,7 @@ final class Evidence {
         .setManifest(null)
         .build());
     touch(book, Instant.ofEpochMilli(time));
-    stores.books().put(campaign, book);
+    books.put(campaign, book);
     advance(campaign, book);
   }
 
@@ -185,7 +198,7 @@ final class Evidence {
       book.setEnd(e);
       markCompletable(WriteTally.ofCampaign(campaign));
     }
-    stores.books().put(campaign, book);
+    books.put(campaign, book);
     advance(campaign, book);
   }
 
@@ -212,7 +225,7 @@ final class Evidence {
       tallyPhase2(book, w.getOutcome(), 1);
       writes.putRaw(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
     }
-    stores.books().put(campaign, book);
+    books.put(campaign, book);
     advance(campaign, book);
   }
 
@@ -245,7 +258,7 @@ final class Evidence {
     WriteTally tally = writes.tally(tallyKey);
     if (tally == null) {
       // the cycle's first write (or one after it was judged, when its tally is gone)
-      CycleBook cb = stores.cycles().get(key);
+      CycleBook cb = cycles.get(key);
       if (cb != null && cb.getClosed()) {
         late(campaign, w, "cycle " + w.getCycle() + " of " + w.getFault() + " was judged"
             + " already");
@@ -255,7 +268,7 @@ final class Evidence {
       tally.completable = cb != null && (cb.getNodes() != null || cb.getTallyOk() != null);
       book = book != null ? book : book(campaign);
       if (noteFault(book, w.getFault())) {
-        stores.books().put(campaign, book);
+        books.put(campaign, book);
       }
     }
     tally.add(time, new CycleWrites(writes, key).write(w));
@@ -291,7 +304,7 @@ final class Evidence {
       String key = Keys.cycle(campaign, o.getFault(), o.getCycle());
       CycleBook cb = cycle(key, o.getFault(), o.getCycle());
       if (cb.getClosed()) {
-        stores.books().put(campaign, book);
+        books.put(campaign, book);
         late(campaign, o, "cycle " + o.getCycle() + " of " + o.getFault() + " was judged"
             + " already");
         return;
@@ -304,9 +317,9 @@ final class Evidence {
       }
       if (!o.getFinal$()) {
         if (o.getSeedPoint()) {
-          stores.cycles().put(key, cb);
+          cycles.put(key, cb);
         }
-        stores.books().put(campaign, book);
+        books.put(campaign, book);
         advance(campaign, book);
         return;
       }
@@ -320,16 +333,16 @@ final class Evidence {
       cb.setExpectedWrites(o.getCycleWrites());
       cb.setExpectedFaults(o.getCycleFaults());
       cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), time));
-      stores.cycles().put(key, cb);
+      cycles.put(key, cb);
       markCompletable(WriteTally.ofCycle(key));
       noteFault(book, o.getFault());
-      stores.books().put(campaign, book);
+      books.put(campaign, book);
       closeIfComplete(campaign, book, key, cb);
     } else if (o.getPhase() == 2 && o.getFinal$()) {
       book.setP2Observed(held(o.getNodes()));
-      stores.books().put(campaign, book);
+      books.put(campaign, book);
     } else {
-      stores.books().put(campaign, book);
+      books.put(campaign, book);
     }
     advance(campaign, book);
   }
@@ -359,16 +372,16 @@ final class Evidence {
     if (book == null) {
       return;
     }
-    stores.books().put(campaign, book);
+    books.put(campaign, book);
     String check = c.getCheck();
     if (c.getPhase() == 4 && c.getFault() != null) {
       noteFault(book, c.getFault());
-      stores.books().put(campaign, book);
+      books.put(campaign, book);
       if (c.getError() != null) {
         FaultBook fb = fault(campaign, c.getFault());
         fb.setCheckError(check + " failed: " + c.getError());
         fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
-        stores.faults().put(Keys.fault(campaign, c.getFault()), fb);
+        faults.put(Keys.fault(campaign, c.getFault()), fb);
         emitBound(campaign, book, fb);
       } else if ("phase4.cycle".equals(check)) {
         String key = Keys.cycle(campaign, c.getFault(), c.getCycle());
@@ -385,7 +398,7 @@ final class Evidence {
         cb.setTallyWrites(m.getOrDefault("writes",
             cb.getTallyOk() + cb.getTallyQuorum() + cb.getTallyFail()));
         cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
-        stores.cycles().put(key, cb);
+        cycles.put(key, cb);
         markCompletable(WriteTally.ofCycle(key));
         closeIfComplete(campaign, book, key, cb);
       } else if ("phase4.bound".equals(check)) {
@@ -396,7 +409,7 @@ final class Evidence {
         fb.setImportedCycles(cpf == null ? null : cpf.intValue());
         fb.setImportedWritesPerCycle(wpc == null ? null : wpc.intValue());
         fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
-        stores.faults().put(Keys.fault(campaign, c.getFault()), fb);
+        faults.put(Keys.fault(campaign, c.getFault()), fb);
         emitBound(campaign, book, fb);
       }
     }
@@ -427,7 +440,7 @@ final class Evidence {
       open.remove(applied);
       book.setOpenFaults(open);
     }
-    stores.books().put(campaign, book);
+    books.put(campaign, book);
     if (f.getPhase() == 4 && f.getCycle() != null) {
       String key = Keys.cycle(campaign, f.getFault(), f.getCycle());
       CycleBook cb = cycle(key, f.getFault(), f.getCycle());
@@ -440,7 +453,7 @@ final class Evidence {
         cb.setFaultTimes(times);
         // not the cycle's time: an event after its final poll may be read before or after the
         // cycle closes (see VisibilityRules.faultWindow)
-        stores.cycles().put(key, cb);
+        cycles.put(key, cb);
         closeIfComplete(campaign, book, key, cb);
       }
     }
@@ -458,13 +471,13 @@ final class Evidence {
           .build());
       if (f.getPhase() == 4) {
         noteFault(book, f.getFault());
-        stores.books().put(campaign, book);
+        books.put(campaign, book);
         FaultBook fb = fault(campaign, f.getFault());
         if (fb.getNotApplied() == null) {
           fb.setNotApplied(reason);
         }
         fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), f.getEventTime().toEpochMilli()));
-        stores.faults().put(Keys.fault(campaign, f.getFault()), fb);
+        faults.put(Keys.fault(campaign, f.getFault()), fb);
         emitBound(campaign, book, fb);
       }
     }
@@ -522,7 +535,7 @@ final class Evidence {
       cc.setCountedAtSeedPoint(sets.countedAtSeedPoint());
       vb = visibility(faultKey);
       VisibilityRules.fold(vb, cb, cc, sets.points());
-      stores.visibility().put(faultKey, vb);
+      visibility.put(faultKey, vb);
       if (cb.getCycle() <= VisibilityRules.POINT_CYCLES) {
         cc.setPoints(sets.points());
       }
@@ -549,9 +562,9 @@ final class Evidence {
     cb.setClosed(true);
     cb.setNodes(null);
     cb.setCounted(null);
-    stores.cycles().put(key, cb);
+    cycles.put(key, cb);
     writes.delete(WriteTally.ofCycle(key));
-    stores.faults().put(Keys.fault(campaign, cb.getFault()), fb);
+    faults.put(Keys.fault(campaign, cb.getFault()), fb);
     forward(key, cc); // a cycle is judged once: nothing to compare it with
     emitBound(campaign, book, fb);
     if (vb != null) {
@@ -560,7 +573,7 @@ final class Evidence {
   }
 
   private VisibilityBook visibility(String faultKey) {
-    VisibilityBook vb = stores.visibility().get(faultKey);
+    VisibilityBook vb = visibility.get(faultKey);
     return vb != null ? vb : VisibilityRules.empty();
   }
 
@@ -571,13 +584,10 @@ final class Evidence {
    */
   void closeRemaining(String campaign, CampaignBook book) {
     List<Map.Entry<String, CycleBook>> open = new ArrayList<>();
-    try (KeyValueIterator<String, CycleBook> it =
-        stores.cycles().prefixScan(Keys.prefix(campaign), new StringSerializer())) {
-      it.forEachRemaining(kv -> {
-        if (!kv.value.getClosed() && kv.value.getNodes() != null) {
-          open.add(Map.entry(kv.key, kv.value));
-        }
-      });
+    for (Map.Entry<String, CycleBook> e : cycles.scan(Keys.prefix(campaign))) {
+      if (!e.getValue().getClosed() && e.getValue().getNodes() != null) {
+        open.add(e);
+      }
     }
     for (Map.Entry<String, CycleBook> e : open) {
       close(campaign, book, e.getKey(), e.getValue());
@@ -624,7 +634,7 @@ final class Evidence {
       if (pending.getState() != book.getLastState()) {
         book.setLastState(pending.getState());
         book.setLastVerdict(pending.getVerdict());
-        stores.books().put(campaign, book);
+        books.put(campaign, book);
         emit(campaign, pending);
       }
       return;
@@ -632,12 +642,12 @@ final class Evidence {
     closeRemaining(campaign, book);
     foldWrites(campaign, book);
     book.setJudged(true);
-    stores.books().put(campaign, book);
+    books.put(campaign, book);
     FinalJudge.Judgement judgement = judge.finalize(campaign, book, this::emit);
     CampaignVerdict verdict = judgement.verdict();
     book.setLastState(verdict.getState());
     book.setLastVerdict(verdict.getVerdict());
-    stores.books().put(campaign, book);
+    books.put(campaign, book);
     stores.liveness().delete(campaign);
     SoakRun run = SoakRules.run(verdict, config(book), judgement.bounds());
     if (run != null) {
@@ -660,7 +670,7 @@ final class Evidence {
     // the checks are not needed any more (evidence arriving from now on is refused by the book's
     // judged flag)
     writes.deleteAll(Keys.prefix(campaign));
-    dropAll(stores.cycles(), Keys.prefix(campaign));
+    cycles.deleteAll(Keys.prefix(campaign));
     dropAll(stores.checks(), Keys.prefix(campaign));
   }
 
@@ -690,18 +700,18 @@ final class Evidence {
   // --------------------------------------------------------------------------- books
 
   private CampaignBook book(String campaign) {
-    CampaignBook book = stores.books().get(campaign);
+    CampaignBook book = books.get(campaign);
     return book != null ? book : CampaignBook.newBuilder().setSeen(new HashMap<>())
         .setFaultsSeen(new ArrayList<>()).build();
   }
 
   private CycleBook cycle(String key, String fault, int cycle) {
-    CycleBook cb = stores.cycles().get(key);
+    CycleBook cb = cycles.get(key);
     return cb != null ? cb : CycleBook.newBuilder().setFault(fault).setCycle(cycle).build();
   }
 
   private FaultBook fault(String campaign, String fault) {
-    FaultBook fb = stores.faults().get(Keys.fault(campaign, fault));
+    FaultBook fb = faults.get(Keys.fault(campaign, fault));
     return fb != null ? fb : FaultBook.newBuilder().setFault(fault).build();
   }
 
@@ -763,7 +773,7 @@ final class Evidence {
     Boolean previous = fb.getSeedPass();
     if (previous == null || previous != bound.getSeedPass()) {
       fb.setSeedPass(bound.getSeedPass());
-      stores.faults().put(Keys.fault(campaign, fb.getFault()), fb);
+      faults.put(Keys.fault(campaign, fb.getFault()), fb);
       if (!bound.getSeedPass()) {
         forward(campaign, Alert.newBuilder()
             .setCampaignId(campaign)

@@ -69,6 +69,9 @@ final class OpenWrites {
     List<WriteBucket> out = new ArrayList<>(keys.size());
     for (String key : keys) {
       Object d = decoded.remove(key);
+      if (Decoded.VERIFY && d != null) {
+        verify(key, d);
+      }
       if (d instanceof WriteBucket b) {
         out.add(b);
         store.delete(key);
@@ -111,6 +114,9 @@ final class OpenWrites {
   private <T> T get(String key, Class<T> type, Function<byte[], T> decode) {
     Object d = decoded.get(key);
     if (type.isInstance(d)) {
+      if (Decoded.VERIFY) {
+        verify(key, d);
+      }
       return type.cast(d);
     }
     byte[] bytes = store.get(key);
@@ -120,5 +126,14 @@ final class OpenWrites {
     T value = decode.apply(bytes);
     decoded.put(key, value);
     return value;
+  }
+
+  /** A kept entry's bytes against the store's. */
+  private void verify(String key, Object kept) {
+    byte[] mine = kept instanceof WriteTally t ? t.encode() : ((WriteBucket) kept).encode();
+    if (!java.util.Arrays.equals(mine, store.get(key))) {
+      throw new IllegalStateException("the entry kept in memory for " + key
+          + " is not the one in the store: changed and not put back?");
+    }
   }
 }

@@ -26,7 +26,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * <pre>
  *  campaigns, writes, observations, checks, faults ──▶ decode (bad records → dead letters)
  *     └─▶ typed, merged into one judge per task ({@link EvidenceProcessor}, {@link Evidence},
- *         {@link EvidenceStores}) ──▶ cycle-convergence, fault-bounds, phase-verdicts, campaign-verdicts, alerts
+ *         {@link EvidenceStores})
+ *           ──▶ cycle-convergence, fault-bounds, phase-verdicts, campaign-verdicts, alerts
  * </pre>
  *
  * <p>Every input is consumed as raw bytes and decoded here, so a record that cannot be read is
