@@ -72,9 +72,9 @@ final class Evidence {
   private static final String PHASE4_WRITES = "4/writes";
 
   /** Books kept decoded in memory ({@link Decoded}): open campaigns, their classes, cycles. */
-  private static final int KEPT_CAMPAIGNS = 256;
-  private static final int KEPT_CLASSES = 1024;
-  private static final int KEPT_CYCLES = 1024;
+  private static final int KEPT_CAMPAIGNS = 64;
+  private static final int KEPT_CLASSES = 128;
+  private static final int KEPT_CYCLES = 256;
 
   private final ProcessorContext<String, SpecificRecord> context;
   private final EvidenceStores.Opened stores;

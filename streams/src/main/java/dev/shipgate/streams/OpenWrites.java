@@ -22,8 +22,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * recently used out first).
  */
 final class OpenWrites {
-  /** Decoded entries kept: a hundred open cycles' buckets and tallies. */
-  static final int MAX_DECODED = 2048;
+  /** Decoded entries kept: about sixty open cycles' buckets and tallies. */
+  static final int MAX_DECODED = 1024;
 
   private final KeyValueStore<String, byte[]> store;
   private final Map<String, Object> decoded = new LinkedHashMap<>(256, 0.75f, true) {
