@@ -32,6 +32,8 @@ final class CycleLineParser {
   private static final int SEED_NODES = 3;
   /** The longest line a cycle can be: 64 KiB (a seed line is about 150 bytes). */
   static final int MAX_LINE_BYTES = 64 * 1024;
+  /** The extra keys of a line that has none (shared: never changed). */
+  private static final ObjectNode NO_EXTRA = SeedJson.object();
 
   /**
    * A refused line: its one-line reason, its bytes (at most {@link #MAX_LINE_BYTES}) and its
@@ -148,8 +150,9 @@ final class CycleLineParser {
         }
       }
     }
+    // most lines have no extra key: they share one empty node instead of holding one each
     return new CycleLine(file, display, lineNo, text, fault, cycle, writes, ok, quorumNotMet, fail,
-        List.copyOf(counts), extra);
+        List.copyOf(counts), extra.isEmpty() ? NO_EXTRA : extra);
   }
 
   /** The tally must be one a cycle can have measured. */

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecordBase;
 
 /**
  * Phase 4 of a run: per fault class either its cycles (one {@code phase4.cycle} CheckResult and
@@ -161,24 +162,62 @@ final class Phase4Reader {
     if (src != null) {
       ObjectNode extra = RunImport.extras(src.obj().node(), KEYS);
       if (!extra.isEmpty()) {
-        CheckResult firstCheck = run.events().subList(first, run.events().size()).stream()
-            .filter(e -> e instanceof CheckResult).map(e -> (CheckResult) e)
+        Object firstCheck = run.events().subList(first, run.events().size()).stream()
+            .filter(e -> e instanceof CheckResult || e instanceof CycleEvents)
             .findFirst().orElse(null);
         if (firstCheck == null) {
           run.report().addNote(src.display() + ": extra keys " + extra.properties().stream()
               .map(Map.Entry::getKey).collect(Collectors.toList())
               + " not carried: phase 4 has no fault class to import");
+        } else if (firstCheck instanceof CycleEvents cycle) {
+          cycle.phaseExtraJson = SeedJson.compact(extra);
         } else {
-          firstCheck.getValues().put("extra_json", SeedJson.compact(extra));
+          ((CheckResult) firstCheck).getValues().put("extra_json", SeedJson.compact(extra));
         }
       }
     }
   }
 
-  /** One {@code phase4.cycle} check and one final Observation per imported cycle. */
+  /**
+   * One {@code phase4.cycle} check and one final Observation per imported cycle, built when they
+   * are published ({@link CycleEvents}).
+   */
   void addCycleEvents(String fault, List<String> nodes) {
-    String campaign = run.campaignId();
     for (CycleLine line : cycles.get(fault).values()) {
+      run.add(new CycleEvents(run, fault, line, nodes));
+    }
+  }
+
+  /** A cycle's two events, from its line. */
+  static final class CycleEvents implements RunImport.Deferred {
+    private final RunImport run;
+    private final String fault;
+    private final CycleLine line;
+    private final List<String> nodes;
+    /** phase4.json's extra keys, carried by the phase's first check (this one's), or null. */
+    String phaseExtraJson;
+
+    CycleEvents(RunImport run, String fault, CycleLine line, List<String> nodes) {
+      this.run = run;
+      this.fault = fault;
+      this.line = line;
+      this.nodes = nodes;
+    }
+
+    @Override
+    public int size() {
+      return 2;
+    }
+
+    @Override
+    public void countInto(Map<String, Long> manifest) {
+      manifest.merge("4/checks", 1L, Long::sum);
+      manifest.merge("4/observations", 1L, Long::sum);
+    }
+
+    @Override
+    public List<SpecificRecordBase> build() {
+      String campaign = run.campaignId();
       CheckResult.Builder check = CheckResult.newBuilder()
           .setCampaignId(campaign)
           .setEventId(run.eventId(line.file(), String.valueOf(line.line()), "phase4.cycle"))
@@ -198,7 +237,9 @@ final class Phase4Reader {
       if (!line.extra().isEmpty()) {
         check.getValues().put("extra_json", SeedJson.compact(line.extra()));
       }
-      run.add(check.build());
+      if (phaseExtraJson != null) {
+        check.getValues().put("extra_json", phaseExtraJson);
+      }
 
       List<NodeObservation> observed = new ArrayList<>();
       for (int i = 0; i < line.counts().size(); i++) {
@@ -210,7 +251,7 @@ final class Phase4Reader {
             .setRawCount(count.raw())
             .build());
       }
-      run.add(Observation.newBuilder()
+      Observation observation = Observation.newBuilder()
           .setCampaignId(campaign)
           .setEventId(run.eventId(line.file(), String.valueOf(line.line()), "observation"))
           .setEventTime(Instant.EPOCH)
@@ -220,7 +261,8 @@ final class Phase4Reader {
           .setPollSeq(0)
           .setFinal$(true)
           .setNodes(observed)
-          .build());
+          .build();
+      return List.of(check.build(), observation);
     }
   }
 }
