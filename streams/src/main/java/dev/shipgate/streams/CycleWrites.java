@@ -84,8 +84,8 @@ final class CycleWrites {
 
   /**
    * Every written write of the cycle by id, and each of its buckets deleted (read by key, no
-   * scan of the store): a record with sightings
-   * only (an id whose result was never published, in an aborted cycle) is not the cycle's.
+   * scan of the store): a record with sightings only (an id whose result was never published, in
+   * an aborted cycle) is not the cycle's.
    */
   Map<String, WriteRecord> takeAll() {
     List<String> keys = new ArrayList<>(BUCKETS);

@@ -240,9 +240,9 @@ final class Evidence {
     long time = w.getEventTime().toEpochMilli();
     String campaignTallyKey = WriteTally.ofCampaign(campaign);
     WriteTally all = writes.tally(campaignTallyKey);
-    boolean campaignsFirst = all == null;
+    boolean firstOfCampaign = all == null;
     CampaignBook book = null;
-    if (campaignsFirst) {
+    if (firstOfCampaign) {
       book = book(campaign);
       if (book.getJudged()) {
         late(campaign, w, "the campaign was judged already");
@@ -277,7 +277,7 @@ final class Evidence {
       book = book != null ? book : book(campaign);
       closeIfComplete(campaign, book, key, cycle(key, w.getFault(), w.getCycle()));
     }
-    if (campaignsFirst || all.completable) {
+    if (firstOfCampaign || all.completable) {
       advance(campaign, book != null ? book : book(campaign));
     }
   }
