@@ -241,4 +241,41 @@ class JsonlImportTest {
         + " partition_minority: recorded bound 0.5 differs from the bound of its 2 imported"
         + " cycles, 0.2; the cycles are imported")), imported.report.notes().toString());
   }
+
+  @Test
+  void shouldBuildEachCycleAsItIsPublishedWithThePhasesExtrasOnItsFirstCheck() throws IOException {
+    // r20 records both bounds and an extra key; its first class here has cycles of its own
+    Path run = dir.resolve("v0.6.0.0-final-r20");
+    Files.createDirectories(run);
+    try (var files = Files.list(Imported.reference("v0.6.0.0-final-r20"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, run.resolve(f.getFileName()));
+      }
+    }
+    Files.writeString(run.resolve("phase4-kill_primary_mid_write.jsonl"),
+        line(1, "kill_primary_mid_write", 100, "100", "100", "100") + "\n"
+        + line(2, "kill_primary_mid_write", 100, "100", "100", "100") + "\n");
+
+    Imported imported = Imported.of(run);
+
+    List<CheckResult> cycles = imported.checks("phase4.cycle");
+    assertEquals(List.of(1, 2), cycles.stream().map(CheckResult::getCycle).toList());
+    assertEquals("{\"_reconstructed_from\":\"https://github.com/alphaonedev/ai-memory-ship-gate"
+        + "/actions/runs/24669844796\"}", cycles.get(0).getValues().get("extra_json"));
+    assertNull(cycles.get(1).getValues().get("extra_json"), "extras ride on the first check only");
+    assertNull(imported.checks("phase4.bound").get(0).getValues().get("extra_json"));
+    assertEquals(2, imported.observations().stream().filter(o -> o.getPhase() == 4).count());
+    // the end event announces the deferred cycles' events as the built ones
+    Map<String, Long> manifest = imported.campaignEvents()
+        .get(imported.campaignEvents().size() - 1).getManifest();
+    assertEquals(3L, manifest.get("4/checks"), manifest.toString());
+    assertEquals(2L, manifest.get("4/observations"), manifest.toString());
+    // and every event, built early or late, has its own rising time in publishing order
+    List<Long> times = imported.publisher.all().stream()
+        .filter(c -> !c.topic().equals(Topics.DEAD_LETTERS.name()))
+        .map(c -> c.timestamp().toEpochMilli()).toList();
+    for (int i = 1; i < times.size(); i++) {
+      assertEquals(times.get(i - 1) + 1, times.get(i), "event " + i + " of " + times.size());
+    }
+  }
 }
