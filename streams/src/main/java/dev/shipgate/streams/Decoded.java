@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -31,9 +32,14 @@ final class Decoded<V> {
 
   Decoded(KeyValueStore<String, V> store, int max) {
     this.store = store;
-    this.kept = new LinkedHashMap<>(64, 0.75f, true) {
+    this.kept = lru(max);
+  }
+
+  /** A map of at most {@code max} entries in access order, the least recently used out first. */
+  static <T> Map<String, T> lru(int max) {
+    return new LinkedHashMap<>(64, 0.75f, true) {
       @Override
-      protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+      protected boolean removeEldestEntry(Map.Entry<String, T> eldest) {
         return size() > max;
       }
     };
@@ -61,7 +67,7 @@ final class Decoded<V> {
   }
 
   static void verify(String key, Object kept, Object stored) {
-    if (!java.util.Objects.equals(kept, stored)) {
+    if (!Objects.equals(kept, stored)) {
       throw new IllegalStateException("the value kept in memory for " + key
           + " is not the one in its store: changed and not put back?\n kept:   " + kept
           + "\n stored: " + stored);

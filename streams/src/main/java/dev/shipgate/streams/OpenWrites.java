@@ -1,7 +1,7 @@
 package dev.shipgate.streams;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -26,12 +26,7 @@ final class OpenWrites {
   static final int MAX_DECODED = 1024;
 
   private final KeyValueStore<String, byte[]> store;
-  private final Map<String, Object> decoded = new LinkedHashMap<>(256, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
-      return size() > MAX_DECODED;
-    }
-  };
+  private final Map<String, Object> decoded = Decoded.lru(MAX_DECODED);
 
   OpenWrites(KeyValueStore<String, byte[]> store) {
     this.store = store;
@@ -131,7 +126,7 @@ final class OpenWrites {
   /** A kept entry's bytes against the store's. */
   private void verify(String key, Object kept) {
     byte[] mine = kept instanceof WriteTally t ? t.encode() : ((WriteBucket) kept).encode();
-    if (!java.util.Arrays.equals(mine, store.get(key))) {
+    if (!Arrays.equals(mine, store.get(key))) {
       throw new IllegalStateException("the entry kept in memory for " + key
           + " is not the one in the store: changed and not put back?");
     }
