@@ -92,11 +92,26 @@ public final class ImportCommand implements Callable<Integer> {
         KafkaEventPublisher publisher = KafkaEventPublisher.create(producerConfig(), registry)) {
       ArtifactImporter importer = new ArtifactImporter(publisher);
       for (Path p : paths) {
-        ImportReport report = importer.importPath(p, options);
+        ImportReport report;
+        try {
+          report = importer.importPath(p, options);
+        } catch (OutOfMemoryError e) {
+          // what was read of p is garbage once unwound: there is room for the one line again
+          System.err.println(outOfMemory(p, Runtime.getRuntime().maxMemory()));
+          return ExitCodes.FAILURE;
+        }
         errors |= print(p, report);
       }
     }
     return errors ? ExitCodes.FAILURE : ExitCodes.OK;
+  }
+
+  /** Why an import stopped when its heap was too small for {@code path}, and what to do. */
+  static String outOfMemory(Path path, long maxHeapBytes) {
+    return "shipgate: import of " + path + " stopped: it holds more evidence than the "
+        + (maxHeapBytes >> 20) + " MB heap can (a run is read whole before it is published);"
+        + " events published before it stopped stay in the topics; run it again with a larger"
+        + " heap, e.g. SHIPGATE_JAVA_OPTS=-Xmx4g";
   }
 
   private Map<String, Object> producerConfig() {

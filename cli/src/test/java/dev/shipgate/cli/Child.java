@@ -19,10 +19,22 @@ public record Child(Process process, StringBuffer out, Thread reader) {
   /** @param onLine called with every line the child prints, as it prints it */
   public static Child run(Path home, Consumer<String> onLine, String... args)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), "-Dshipgate.home=" + home,
-        Main.class.getName()));
+    return run(home, List.of(), onLine, args);
+  }
+
+  /** As {@link #run(Path, String...)}, the child JVM started with {@code jvmOptions}. */
+  public static Child run(Path home, List<String> jvmOptions, String... args)
+      throws IOException {
+    return run(home, jvmOptions, line -> { }, args);
+  }
+
+  private static Child run(Path home, List<String> jvmOptions, Consumer<String> onLine,
+      String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        "-Dshipgate.home=" + home, Main.class.getName()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     StringBuffer out = new StringBuffer();

@@ -192,6 +192,23 @@ class HostileImportTest {
   }
 
   @Test
+  void shouldRefuseAPhaseFileLargerThanTheCeilingWithoutReadingIt() throws IOException {
+    write("campaign-summary.json", SUMMARY);
+    write("phase3.json", "{\"phase\":3,\"ok\":true}");
+    // a sparse file one byte over the ceiling: its size, not its content, refuses it
+    try (java.io.RandomAccessFile big = new java.io.RandomAccessFile(
+        dir.resolve("phase2.json").toFile(), "rw")) {
+      big.setLength(ImportTree.MAX_JSON_BYTES + 1);
+    }
+
+    Imported imported = Imported.of(dir);
+
+    assertEquals(List.of("phase2.json: larger than the 16777216 bytes an import reads from one"
+        + " file; not read"), imported.report.errors());
+    assertEquals(List.of("hostile"), imported.report.campaignIds(), "the rest is imported");
+  }
+
+  @Test
   void shouldFollowALinkThatStaysInsideTheRootWhenAsked() throws IOException {
     write("campaign-summary.json", SUMMARY);
     write("saved/phase2.json", "{\"phase\":2,\"ok\":200}");
