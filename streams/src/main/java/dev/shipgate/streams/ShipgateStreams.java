@@ -52,6 +52,7 @@ public final class ShipgateStreams implements AutoCloseable {
     Properties props = new Properties();
     props.putAll(streamsProps);
     StreamsConfigFactory.validate(props);
+    FormatLocale.apply();
     this.applicationId = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG,
         String.valueOf(props.get(StreamsConfig.APPLICATION_ID_CONFIG)));
     this.bootstrapServers = String.valueOf(props.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));

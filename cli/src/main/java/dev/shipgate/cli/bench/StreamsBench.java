@@ -13,6 +13,7 @@ import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.RestSchemaRegistry;
 import dev.shipgate.schemas.registry.SchemaRegistry;
 import dev.shipgate.streams.DecodeOnlyTopology;
+import dev.shipgate.streams.FormatLocale;
 import dev.shipgate.streams.StreamsConfigFactory;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -353,6 +354,7 @@ public final class StreamsBench {
     String id = "bench-decode-only";
     Properties props = StreamsConfigFactory.create(bootstrap, Map.of(
         "application.id", id, "state.dir", state.toString()));
+    FormatLocale.apply(); // as the application does
     try (KafkaStreams streams = new KafkaStreams(DecodeOnlyTopology.of(registry, id), props)) {
       java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(1);
       streams.setStateListener((now, before) -> {
