@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * A client of any registry speaking Confluent's REST API: Confluent Schema Registry, Apicurio
  * ({@code /apis/ccompat/v7}), Karapace, Redpanda. Registrations and lookups are cached, so the hot
  * path of a serde makes no HTTP call after the first record of a subject.
+ *
+ * <p>Calls go through {@link HttpURLConnection} (kept-alive connections reused), not the JDK's
+ * {@code java.net.http.HttpClient}: in Java 17 that client keeps a selector thread waiting in
+ * native code for as long as it lives, and a JVM ending with such a thread waits 300 ms for it
+ * (measured: every one-shot command, {@code shipgate verdict} among them, 0.3 s slower to exit).
  */
 public final class RestSchemaRegistry implements SchemaRegistry {
   private static final Logger log = LoggerFactory.getLogger(RestSchemaRegistry.class);
@@ -28,8 +33,8 @@ public final class RestSchemaRegistry implements SchemaRegistry {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String baseUrl;
-  private final HttpClient http;
-  private final Duration timeout;
+  /** Connect and read timeout of each call. */
+  private final int millis;
   private final Map<String, Integer> idsBySubjectAndSchema = new ConcurrentHashMap<>();
   private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
 
@@ -47,8 +52,7 @@ public final class RestSchemaRegistry implements SchemaRegistry {
           "schema.registry.url '" + baseUrl + "' is invalid: expected http(s)://host:port[/path]");
     }
     this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-    this.timeout = timeout;
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
   }
 
   public String baseUrl() {
@@ -128,36 +132,42 @@ public final class RestSchemaRegistry implements SchemaRegistry {
   }
 
   private JsonNode call(String method, String path, JsonNode body) {
-    URI uri = URI.create(baseUrl + path);
-    HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(timeout)
-        .header("Accept", CONTENT_TYPE + ", application/json");
-    if (body == null) {
-      request.method(method, HttpRequest.BodyPublishers.noBody());
-    } else {
-      request.header("Content-Type", CONTENT_TYPE)
-          .method(method, HttpRequest.BodyPublishers.ofString(body.toString()));
-    }
-    HttpResponse<String> response;
+    int status;
+    String answer;
     try {
-      response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      HttpURLConnection c = (HttpURLConnection) URI.create(baseUrl + path).toURL()
+          .openConnection();
+      c.setConnectTimeout(millis);
+      c.setReadTimeout(millis);
+      c.setRequestMethod(method);
+      c.setRequestProperty("Accept", CONTENT_TYPE + ", application/json");
+      if (body != null) {
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        c.setRequestProperty("Content-Type", CONTENT_TYPE);
+        c.setDoOutput(true);
+        c.setFixedLengthStreamingMode(bytes.length);
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(bytes);
+        }
+      }
+      status = c.getResponseCode();
+      try (InputStream in = status / 100 == 2 ? c.getInputStream() : c.getErrorStream()) {
+        answer = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      }
     } catch (IOException e) {
       throw new SchemaRegistryException(
           "schema registry at " + baseUrl + " is unreachable (" + method + " " + path + "): " + e,
           e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SchemaRegistryException("interrupted calling the schema registry", e);
     }
-    int status = response.statusCode();
     if (status / 100 != 2) {
       throw new SchemaRegistryException("schema registry " + method + " " + path + " answered "
-          + status + ": " + oneLine(response.body()), status);
+          + status + ": " + oneLine(answer), status);
     }
     try {
-      return response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+      return answer.isEmpty() ? JSON.createObjectNode() : JSON.readTree(answer);
     } catch (IOException e) {
       throw new SchemaRegistryException("schema registry " + method + " " + path
-          + " answered unreadable JSON: " + oneLine(response.body()), e);
+          + " answered unreadable JSON: " + oneLine(answer), e);
     }
   }
 
