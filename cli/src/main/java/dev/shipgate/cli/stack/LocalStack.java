@@ -5,13 +5,11 @@ import dev.shipgate.cli.io.FileTrees;
 import dev.shipgate.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -386,13 +384,21 @@ public final class LocalStack {
     }
   }
 
-  private void registryReady() throws IOException, InterruptedException {
-    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    HttpResponse<String> r = client.send(HttpRequest.newBuilder(
-            URI.create(config.registryCcompatUrl() + "/subjects"))
-        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-    if (r.statusCode() != 200) {
-      throw new IOException("GET /apis/ccompat/v7/subjects -> " + r.statusCode());
+  private void registryReady() throws IOException {
+    // HttpURLConnection, not java.net.http: a JVM ending with that client's selector thread
+    // waits 300 ms for it (see RestSchemaRegistry)
+    HttpURLConnection c = (HttpURLConnection) URI.create(config.registryCcompatUrl()
+        + "/subjects").toURL().openConnection();
+    c.setConnectTimeout(2000);
+    c.setReadTimeout(5000);
+    try {
+      int status = c.getResponseCode();
+      if (status != 200) {
+        throw new IOException("GET /apis/ccompat/v7/subjects -> " + status);
+      }
+      c.getInputStream().readAllBytes();
+    } finally {
+      c.disconnect();
     }
   }
 
