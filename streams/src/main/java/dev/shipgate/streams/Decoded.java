@@ -15,9 +15,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * cycle, and the campaign's book, decoded at every poll and fault event, were about a twentieth
  * of the stream thread's time).
  *
- * <p>Every put is written through to the store at once, so a commit holds everything processed
- * before it and a revived or reassigned task, whose judge starts with nothing in memory, reads
- * the same state back. The books handed out are the ones kept: a caller that changes one puts it
+ * <p>Every put goes to the store at once (which, a {@link WriteBackStore}, encodes it when the
+ * task commits), so a commit holds everything processed before it and a revived or reassigned
+ * task, whose judge starts with nothing in memory, reads the same state back. The books handed out are the ones kept: a caller that changes one puts it
  * back before the record is done ({@link Evidence} does). Bounded, least recently used out first.
  */
 final class Decoded<V> {

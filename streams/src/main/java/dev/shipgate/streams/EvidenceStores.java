@@ -18,7 +18,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The state of the one processor that judges campaigns, all keyed by campaign id first (so one
  * campaign's state is in one task, as its inputs are), with caching on (a record updated many times
- * between commits is written to RocksDB and the changelog once):
+ * between commits is written to RocksDB and the changelog once), and the books, cycles, write
+ * records, classes and visibility books encoded once per commit, not per put
+ * ({@link WriteBackStore}):
  *
  * <ul>
  *   <li>{@value #BOOKS}: campaign → {@link CampaignBook} (lifecycle, manifest against seen, phase 2
@@ -66,24 +68,36 @@ public final class EvidenceStores {
 
   static void addTo(StreamsBuilder builder) {
     List<StoreBuilder<?>> stores = List.of(
-        store(BOOKS, StateSerde.<CampaignBook>of(CampaignBook.getClassSchema())),
-        store(CYCLES, StateSerde.<CycleBook>of(CycleBook.getClassSchema())),
+        writeBack(BOOKS, StateSerde.<CampaignBook>of(CampaignBook.getClassSchema())),
+        writeBack(CYCLES, StateSerde.<CycleBook>of(CycleBook.getClassSchema())),
         // in memory (changelogged): a closed cycle's entries are deleted at once, so its prefix
         // scan never walks the tombstones RocksDB keeps until compaction (measured: the scans
         // past deleted cycles' keys took most of the stream thread's time)
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WRITES), Serdes.String(),
-            Serdes.ByteArray()).withCachingEnabled(),
-        store(FAULTS, StateSerde.<FaultBook>of(FaultBook.getClassSchema())),
+        WriteBackStore.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WRITES),
+            Serdes.String(), OpenWrites.SERDE).withCachingEnabled(), MAX_PENDING),
+        writeBack(FAULTS, StateSerde.<FaultBook>of(FaultBook.getClassSchema())),
         store(CHECKS, StateSerde.<CheckResult>of(CheckResult.getClassSchema())),
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED), Serdes.String(),
             Serdes.Long()).withCachingEnabled(),
         store(VERDICTS, StateSerde.<CampaignVerdict>of(CampaignVerdict.getClassSchema())),
         store(BOUNDS, StateSerde.<FaultBound>of(FaultBound.getClassSchema())),
-        store(VISIBILITY, StateSerde.<VisibilityBook>of(VisibilityBook.getClassSchema())),
+        writeBack(VISIBILITY, StateSerde.<VisibilityBook>of(VisibilityBook.getClassSchema())),
         // the open campaigns' signs of life, deleted once judged: small, in memory
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LIVENESS), Serdes.String(),
             Serdes.ByteArray()).withCachingEnabled());
     stores.forEach(builder::addStateStore);
+  }
+
+  /**
+   * The judge's stores whose values it puts back after each event that changes them keep what
+   * was put since the last commit as objects, encoded once when the task commits
+   * ({@link WriteBackStore}): at most this many per store and task.
+   */
+  static final int MAX_PENDING = 4096;
+
+  private static <T extends org.apache.avro.specific.SpecificRecordBase>
+      StoreBuilder<KeyValueStore<String, T>> writeBack(String name, StateSerde<T> serde) {
+    return WriteBackStore.of(store(name, serde), MAX_PENDING);
   }
 
   private static <T extends org.apache.avro.specific.SpecificRecordBase>
@@ -94,7 +108,7 @@ public final class EvidenceStores {
 
   /** The stores as one task sees them. */
   record Opened(KeyValueStore<String, CampaignBook> books, KeyValueStore<String, CycleBook> cycles,
-      KeyValueStore<String, byte[]> writes, KeyValueStore<String, FaultBook> faults,
+      KeyValueStore<String, Object> writes, KeyValueStore<String, FaultBook> faults,
       KeyValueStore<String, CheckResult> checks, KeyValueStore<String, Long> emitted,
       KeyValueStore<String, CampaignVerdict> verdicts, KeyValueStore<String, FaultBound> bounds,
       KeyValueStore<String, VisibilityBook> visibility, KeyValueStore<String, byte[]> liveness) {

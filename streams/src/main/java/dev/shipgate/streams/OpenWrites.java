@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -13,22 +15,32 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * {@link EvidenceStores#WRITES} as the task's judge uses it: the open cycles' {@link WriteBucket}s
  * and the {@link WriteTally}s, read decoded from memory when they were read or written before.
  *
- * <p>Every put is written through to the store at once (so a commit holds everything processed
- * before it, exactly once); what is kept in memory is only the decoded form of what the store
- * holds, so a write or a poll does not decode its bucket and tallies again (measured: the store
- * reads and decodes were about a tenth of the stream thread's time). The objects handed out are
- * the ones kept: a caller that changes one puts it back before the record is done. The memory
- * is per judge instance, which a revived or reassigned task creates anew, and bounded (least
- * recently used out first).
+ * <p>Every put goes to the store at once as the object it is; the store ({@link WriteBackStore})
+ * encodes it ({@link #SERDE}) when the task commits, so a commit holds everything processed
+ * before it, exactly once. What is kept here is the decoded form of what the store holds, so a
+ * write or a poll does not decode its bucket and tallies again (measured: the store reads and
+ * decodes were about a tenth of the stream thread's time). The objects handed out are the ones
+ * kept: a caller that changes one puts it back before the record is done. The memory is per
+ * judge instance, which a revived or reassigned task creates anew, and bounded (least recently
+ * used out first).
  */
 final class OpenWrites {
   /** Decoded entries kept: about sixty open cycles' buckets and tallies. */
   static final int MAX_DECODED = 1024;
 
-  private final KeyValueStore<String, byte[]> store;
+  /**
+   * The store's values: put as {@link WriteTally}, {@link WriteBucket} or bytes, written in their
+   * binary layouts, read back as bytes (decoded here, where the key says what they are).
+   */
+  static final Serde<Object> SERDE = Serdes.serdeFrom(
+      (topic, v) -> v == null ? null : v instanceof WriteTally t ? t.encode()
+          : v instanceof WriteBucket b ? b.encode() : (byte[]) v,
+      (topic, bytes) -> bytes);
+
+  private final KeyValueStore<String, Object> store;
   private final Map<String, Object> decoded = Decoded.lru(MAX_DECODED);
 
-  OpenWrites(KeyValueStore<String, byte[]> store) {
+  OpenWrites(KeyValueStore<String, Object> store) {
     this.store = store;
   }
 
@@ -44,7 +56,7 @@ final class OpenWrites {
   }
 
   void put(String key, WriteTally tally) {
-    store.put(key, tally.encode());
+    store.put(key, tally);
     decoded.put(key, tally);
   }
 
@@ -55,7 +67,7 @@ final class OpenWrites {
   }
 
   void put(String key, WriteBucket bucket) {
-    store.put(key, bucket.encode());
+    store.put(key, bucket);
     decoded.put(key, bucket);
   }
 
@@ -72,9 +84,9 @@ final class OpenWrites {
         store.delete(key);
         continue;
       }
-      byte[] bytes = store.get(key);
-      if (bytes != null) {
-        out.add(WriteBucket.decode(bytes));
+      Object stored = store.get(key);
+      if (stored != null) {
+        out.add(stored instanceof WriteBucket b ? b : WriteBucket.decode((byte[]) stored));
         store.delete(key);
       }
     }
@@ -83,7 +95,7 @@ final class OpenWrites {
 
   /** A phase 2 write's outcome byte, kept as is. */
   byte[] raw(String key) {
-    return store.get(key);
+    return (byte[]) store.get(key);
   }
 
   void putRaw(String key, byte[] value) {
@@ -99,7 +111,7 @@ final class OpenWrites {
   /** Deletes every entry under {@code prefix}. */
   void deleteAll(String prefix) {
     List<String> keys = new ArrayList<>();
-    try (KeyValueIterator<String, byte[]> it = store.prefixScan(prefix, new StringSerializer())) {
+    try (KeyValueIterator<String, Object> it = store.prefixScan(prefix, new StringSerializer())) {
       it.forEachRemaining(kv -> keys.add(kv.key));
     }
     keys.forEach(this::delete);
@@ -114,19 +126,24 @@ final class OpenWrites {
       }
       return type.cast(d);
     }
-    byte[] bytes = store.get(key);
-    if (bytes == null) {
+    Object stored = store.get(key);
+    if (stored == null) {
       return null;
     }
-    T value = decode.apply(bytes);
+    // the store hands back what was put since the last commit as it was put
+    T value = type.isInstance(stored) ? type.cast(stored) : decode.apply((byte[]) stored);
     decoded.put(key, value);
     return value;
   }
 
   /** A kept entry's bytes against the store's. */
   private void verify(String key, Object kept) {
-    byte[] mine = kept instanceof WriteTally t ? t.encode() : ((WriteBucket) kept).encode();
-    if (!Arrays.equals(mine, store.get(key))) {
+    Object stored = store.get(key);
+    if (stored == kept) {
+      return; // put since the last commit: the store holds this very object
+    }
+    if (!(stored instanceof byte[] bytes) || !Arrays.equals(SERDE.serializer().serialize(null,
+        kept), bytes)) {
       throw new IllegalStateException("the entry kept in memory for " + key
           + " is not the one in the store: changed and not put back?");
     }

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class OpenWritesTest {
-  private KeyValueStore<String, byte[]> store;
+  private KeyValueStore<String, Object> store;
 
   @BeforeEach
   void open() {
     store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("writes"), Serdes.String(),
-        Serdes.ByteArray()).withLoggingDisabled().build();
+        OpenWrites.SERDE).withLoggingDisabled().build();
     store.init(new MockProcessorContext<>().getStateStoreContext(), store);
   }
 
@@ -42,8 +42,8 @@ class OpenWritesTest {
     b.of("w-1").write(Events.write("c", "f", 1, 1, WriteOutcome.OK));
     writes.put("c/f/1/~3", b);
     // what a revived task sees: the store only
-    assertArrayEquals(t.encode(), store.get("c/f/1#"));
-    assertArrayEquals(b.encode(), store.get("c/f/1/~3"));
+    assertArrayEquals(t.encode(), (byte[]) store.get("c/f/1#"));
+    assertArrayEquals(b.encode(), (byte[]) store.get("c/f/1/~3"));
     OpenWrites revived = new OpenWrites(store);
     assertEquals(1, revived.tally("c/f/1#").distinct);
     assertEquals(WriteOutcome.OK, revived.bucket("c/f/1/~3").records.get("w-1").outcome());
