@@ -17,8 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Every put goes to the store at once (which, a {@link WriteBackStore}, encodes it when the
  * task commits), so a commit holds everything processed before it and a revived or reassigned
- * task, whose judge starts with nothing in memory, reads the same state back. The books handed out are the ones kept: a caller that changes one puts it
- * back before the record is done ({@link Evidence} does). Bounded, least recently used out first.
+ * task, whose judge starts with nothing in memory, reads the same state back. The books handed
+ * out are the ones kept: a caller that changes one puts it back before the record is done
+ * ({@link Evidence} does). Bounded, least recently used out first.
  */
 final class Decoded<V> {
   /**
