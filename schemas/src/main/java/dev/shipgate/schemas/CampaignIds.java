@@ -10,8 +10,25 @@ public final class CampaignIds {
 
   public static final Pattern PATTERN = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$");
 
+  /**
+   * True when {@code id} matches {@link #PATTERN}; checked character by character, because every
+   * input event's id is checked (the regex matcher was about 1 % of the stream thread).
+   */
   public static boolean isValid(String id) {
-    return id != null && PATTERN.matcher(id).matches();
+    if (id == null || id.isEmpty() || id.length() > 128 || !alphanumeric(id.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (!alphanumeric(c) && c != '.' && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean alphanumeric(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 
   /**

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
@@ -27,6 +29,30 @@ class CampaignIdsTest {
   void shouldRefuseIdsLongerThan128Characters() {
     assertTrue(CampaignIds.isValid("a".repeat(128)));
     assertFalse(CampaignIds.isValid("a".repeat(129)));
+  }
+
+  @Test
+  void shouldAgreeWithThePatternOnEveryShortIdAndAtTheLengthLimit() {
+    // every string of up to 3 characters over an alphabet with each class at its edges
+    char[] alphabet = "09AZaz._-/ \n\u00e9\u0660@`[{".toCharArray();
+    List<String> ids = new ArrayList<>(List.of(""));
+    List<String> shorter = List.of("");
+    for (int len = 1; len <= 3; len++) {
+      List<String> longer = new ArrayList<>();
+      for (String prefix : shorter) {
+        for (char c : alphabet) {
+          longer.add(prefix + c);
+        }
+      }
+      ids.addAll(longer);
+      shorter = longer;
+    }
+    ids.addAll(List.of("a".repeat(127) + "-", "a".repeat(128) + "\n", "-" + "a".repeat(127),
+        "a".repeat(200), "abc\n"));
+    for (String id : ids) {
+      assertEquals(CampaignIds.PATTERN.matcher(id).matches(), CampaignIds.isValid(id),
+          "'" + id + "'");
+    }
   }
 
   @Test
