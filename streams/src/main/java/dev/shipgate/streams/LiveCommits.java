@@ -4,7 +4,7 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
  * When a judgement asks Streams to commit at once instead of at the next commit interval: a
- * fault bound or a campaign verdict computed from evidence published less than
+ * fault bound, a campaign verdict or a soak verdict computed from evidence published less than
  * {@value #LIVE_MS} ms ago. Under exactly once an output is visible only once its transaction
  * commits, so on a caught-up instance this takes the wait for the next commit (up to
  * {@code commit.interval.ms}) out of the latency from a cycle's last event to its bound and from

@@ -30,6 +30,7 @@ final class SoakProcessor implements Processor<String, SoakRun, String, Specific
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, SoakBook> books;
+  private LiveCommits commits;
 
   /**
    * In memory (changelogged, restored on restart): a few target versions of at most
@@ -45,6 +46,7 @@ final class SoakProcessor implements Processor<String, SoakRun, String, Specific
   public void init(ProcessorContext<String, SpecificRecord> context) {
     this.context = context;
     this.books = context.getStateStore(STORE);
+    this.commits = new LiveCommits(context);
   }
 
   @Override
@@ -77,6 +79,8 @@ final class SoakProcessor implements Processor<String, SoakRun, String, Specific
           + " expected)" + (verdict.getReasons().isEmpty() ? ""
               : "; " + String.join("; ", verdict.getReasons())), verdict, time);
     }
+    // judged from a run that just ended: committed at once, not at the next commit interval
+    commits.judged(record.timestamp());
   }
 
   /** The gate of the window: the newest run's that names one, else the built-in soak. */

@@ -25,7 +25,7 @@ class StreamsConfigFactoryTest {
     Properties p = StreamsConfigFactory.create("localhost:9092");
     assertEquals("shipgate-streams", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
     assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
-    assertEquals(100, p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
+    assertEquals(500, p.get(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG));
     assertEquals(1, p.get(StreamsConfig.REPLICATION_FACTOR_CONFIG));
     assertEquals(LogAndFailExceptionHandler.class.getName(),
         p.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG));
