@@ -466,7 +466,32 @@ final class Evidence {
 
   private CycleBook cycle(String key, String fault, int cycle) {
     CycleBook cb = cycles.get(key);
-    return cb != null ? cb : CycleBook.newBuilder().setFault(fault).setCycle(cycle).build();
+    return cb != null ? cb : newCycle(fault, cycle);
+  }
+
+  /**
+   * A cycle's empty book: the schema's defaults, set here (a default left to the builder is looked
+   * up and deep copied on every build, and a book is built for every cycle).
+   */
+  static CycleBook newCycle(String fault, int cycle) {
+    return CycleBook.newBuilder()
+        .setFault(fault)
+        .setCycle(cycle)
+        .setTallyWrites(null)
+        .setTallyOk(null)
+        .setTallyQuorum(null)
+        .setTallyFail(null)
+        .setNodes(null)
+        .setExpectedWrites(null)
+        .setSeenWrites(0)
+        .setClosed(false)
+        .setMaxEventTime(0)
+        .setCounted(null)
+        .setSeedPointAt(null)
+        .setFinalAt(null)
+        .setExpectedFaults(null)
+        .setFaultTimes(new ArrayList<>())
+        .build();
   }
 
   /**

@@ -61,6 +61,11 @@ final class JudgeOutputs {
       return;
     }
     stores.emitted().put(slot, hash);
+    // the encoding behind the hash is written to the output topic and the view as it is
+    Hashing.lending(value, () -> forwardAndKeep(key, value));
+  }
+
+  private void forwardAndKeep(String key, SpecificRecord value) {
     context.forward(new Record<>(key, value, ts));
     // a verdict or a bound is kept for queries, and judged live it is committed at once
     if (value instanceof CampaignVerdict v) {

@@ -3,6 +3,7 @@ package dev.shipgate.streams;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.SchemaRegistry;
+import dev.shipgate.schemas.serde.ConfluentAvroSerializer;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
@@ -52,7 +53,7 @@ final class OutputRouting {
     Map<String, Serializer<SpecificRecord>> byTopic = new HashMap<>();
     for (Topic<String, ? extends SpecificRecord> topic : Topics.outputs()) {
       Serializer<SpecificRecord> live = (Serializer) topic.valueSerde(registry).serializer();
-      byTopic.put(prefix + topic.name(), (t, v) -> live.serialize(topic.name(), v));
+      byTopic.put(prefix + topic.name(), framing(topic.name(), live));
     }
     Serializer<SpecificRecord> serializer = (topic, value) -> {
       Serializer<SpecificRecord> s = byTopic.get(topic);
@@ -65,5 +66,20 @@ final class OutputRouting {
       throw new UnsupportedOperationException("output values are only written");
     };
     return org.apache.kafka.common.serialization.Serdes.serdeFrom(serializer, deserializer);
+  }
+
+  /**
+   * {@code live} writing to {@code liveTopic}'s subject; a record being emitted is framed from the
+   * encoding its hash was taken of ({@link Hashing#lent}), the same bytes.
+   */
+  private static Serializer<SpecificRecord> framing(String liveTopic,
+      Serializer<SpecificRecord> live) {
+    if (!(live instanceof ConfluentAvroSerializer<?> avro)) {
+      return (t, v) -> live.serialize(liveTopic, v);
+    }
+    return (t, v) -> {
+      byte[] framed = Hashing.lent(v, (body, length) -> avro.framed(liveTopic, body, length));
+      return framed != null ? framed : live.serialize(liveTopic, v);
+    };
   }
 }

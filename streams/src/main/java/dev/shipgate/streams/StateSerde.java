@@ -45,6 +45,11 @@ final class StateSerde<T extends SpecificRecordBase> implements Serde<T> {
       if (value == null) {
         return null;
       }
+      // an output kept as a view while it is emitted: the bytes its hash was taken of
+      byte[] lent = Hashing.lentCopy(value);
+      if (lent != null) {
+        return lent;
+      }
       try {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         BinaryEncoder e = EncoderFactory.get().binaryEncoder(out, encoders.get());

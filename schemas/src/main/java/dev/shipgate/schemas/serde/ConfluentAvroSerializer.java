@@ -37,21 +37,7 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
     if (data == null) {
       return null;
     }
-    String subject = topic + (isKey ? "-key" : "-value");
-    int id;
-    if (subject.equals(lastSubject)) {
-      id = lastId;
-    } else {
-      try {
-        id = registry.register(subject, schema);
-      } catch (RuntimeException e) {
-        throw new SerializationException(
-            "cannot register the schema of " + schema.getFullName() + " under " + subject + ": "
-                + e.getMessage(), e);
-      }
-      lastId = id;
-      lastSubject = subject;
-    }
+    int id = schemaId(topic);
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.write(WireFormat.MAGIC);
     out.writeBytes(ByteBuffer.allocate(4).putInt(id).array());
@@ -65,5 +51,35 @@ public final class ConfluentAvroSerializer<T extends SpecificRecord> implements 
           e);
     }
     return out.toByteArray();
+  }
+
+  /**
+   * The wire format of a record whose Avro binary encoding with this serializer's schema is
+   * {@code body[0..length)}: the same bytes as {@link #serialize} of that record, without encoding
+   * it again.
+   */
+  public byte[] framed(String topic, byte[] body, int length) {
+    int id = schemaId(topic);
+    byte[] out = new byte[WireFormat.HEADER_BYTES + length];
+    ByteBuffer.wrap(out).put(WireFormat.MAGIC).putInt(id).put(body, 0, length);
+    return out;
+  }
+
+  private int schemaId(String topic) {
+    String subject = topic + (isKey ? "-key" : "-value");
+    if (subject.equals(lastSubject)) {
+      return lastId;
+    }
+    int id;
+    try {
+      id = registry.register(subject, schema);
+    } catch (RuntimeException e) {
+      throw new SerializationException(
+          "cannot register the schema of " + schema.getFullName() + " under " + subject + ": "
+              + e.getMessage(), e);
+    }
+    lastId = id;
+    lastSubject = subject;
+    return id;
   }
 }
