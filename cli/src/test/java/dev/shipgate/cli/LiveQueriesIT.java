@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shipgate.cli.bench.SyntheticCampaign;
 import dev.shipgate.cli.stack.LocalStack;
 import dev.shipgate.cli.stack.TopicCreator;
+import dev.shipgate.producer.publish.KafkaEventPublisher;
 import dev.shipgate.results.Alert;
 import dev.shipgate.results.AlertKind;
 import dev.shipgate.results.CampaignState;
 import dev.shipgate.results.CampaignVerdict;
+import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.Verdict;
 import dev.shipgate.schemas.JsonRecords;
 import dev.shipgate.schemas.Topic;
@@ -55,8 +58,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * What users see while evidence arrives, against a real broker and registry: every reference run
  * imported while Streams is already running, gated at once with {@code shipgate verdict --wait};
  * the verdict topic's whole history checked for contradictions; two Streams instances answering
- * HTTP queries for every campaign; and a replay under another application id and output prefix
- * that leaves the live topics alone and reproduces their final records byte for byte.
+ * HTTP queries for every campaign; a replay under another application id and output prefix
+ * that leaves the live topics alone and reproduces their final records byte for byte; and a
+ * backlog's bounds so far coalesced to one record per class and commit.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveQueriesIT {
@@ -294,6 +298,52 @@ class LiveQueriesIT {
       assertEquals(live, replayed, "final records of " + topic + " byte for byte");
       System.out.println("replay: " + topic + ": " + live.size() + " keys, identical");
     }
+  }
+
+  /**
+   * A backlog's bounds so far are published once per class and commit, not once per cycle: a
+   * 300-cycle campaign stamped in the past, judged as it is published, gives each class a handful
+   * of PENDING bounds and then its final one.
+   */
+  @Test
+  @Order(4)
+  void shouldPublishABacklogsBoundsOncePerCommitNotOncePerCycle() throws Exception {
+    SyntheticCampaign backlog = SyntheticCampaign.of("lq-backlog", 300, 10);
+    try (KafkaEventPublisher out = KafkaEventPublisher.create(stack.bootstrapServers(),
+        registry)) {
+      backlog.start(out);
+      backlog.cycles(out);
+      backlog.finish(out);
+      out.flush();
+    }
+    Captured gate = Captured.of(() -> Main.run(conn("verdict", "--wait", "--timeout", "120",
+        "--query-url", "http://127.0.0.1:" + HTTP_A, backlog.campaignId())));
+    assertEquals(ExitCodes.OK, gate.exit(), gate.stdout() + gate.stderr());
+    Map<String, List<FaultBound>> perClass = new TreeMap<>();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    do {
+      perClass.clear();
+      for (FaultBound b : values(Topics.FAULT_BOUNDS)) {
+        if (b.getCampaignId().equals(backlog.campaignId())) {
+          perClass.computeIfAbsent(b.getFault(), k -> new ArrayList<>()).add(b);
+        }
+      }
+    } while (!(perClass.size() == 2 && perClass.values().stream()
+        .allMatch(l -> l.get(l.size() - 1).getVerdict() != Verdict.PENDING))
+        && System.nanoTime() < deadline && pause());
+    assertEquals(2, perClass.size(), "classes with bounds: " + perClass.keySet());
+    perClass.forEach((fault, bounds) -> {
+      FaultBound last = bounds.get(bounds.size() - 1);
+      assertEquals(Verdict.PASS, last.getVerdict(), fault + ": " + last);
+      assertEquals(300, last.getCycles(), fault + " cycles in the final bound");
+      assertTrue(bounds.subList(0, bounds.size() - 1).stream()
+          .allMatch(b -> b.getVerdict() == Verdict.PENDING), fault + ": PENDING before final");
+      // one per cycle before the coalescing; one per commit of 500 ms now
+      assertTrue(bounds.size() <= 30,
+          fault + ": " + bounds.size() + " bound records for 300 cycles");
+      System.out.println("backlog: " + fault + ": " + bounds.size()
+          + " fault-bound records for 300 cycles");
+    });
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Judges a phase 4 cycle into its fault class once the cycle's evidence is complete: its
@@ -23,13 +24,25 @@ import java.util.Map;
  * class's {@link FaultBound} so far (with an alert when it falls below its threshold), and its
  * per-write state dropped. A cycle is complete when its final observation and every write and
  * fault event that observation announced are in, or its imported tally and observation.
+ *
+ * <p>A class's bound so far and its visibility summary are emitted at once when the evidence is
+ * live ({@link LiveCommits}); judged from a backlog (an import, a replay, a restart), once per
+ * class at the task's next commit ({@link #emitPending}), as Kafka Streams' record cache does for
+ * a table: one record per class and commit with the state so far, instead of one per cycle (each
+ * costs a bound, a summary, their hashes and their encodings). A class of a campaign judged in
+ * the meantime is skipped: its final bound is out.
  */
 final class CycleJudge {
+  /** A class whose bound changed on backlog evidence, the latest stamp of that evidence. */
+  private record Pending(String campaign, String fault, long timestamp) {}
+
   private final OpenWrites writes;
   private final Decoded<CycleBook> cycles;
   private final Decoded<FaultBook> faults;
   private final Decoded<VisibilityBook> visibility;
   private final JudgeOutputs out;
+  private final Map<String, Pending> pending = new LinkedHashMap<>();
+  private boolean deferring;
 
   CycleJudge(OpenWrites writes, Decoded<CycleBook> cycles, Decoded<FaultBook> faults,
       Decoded<VisibilityBook> visibility, JudgeOutputs out) {
@@ -95,8 +108,6 @@ final class CycleJudge {
     records.forEach((id, r) -> outcomes.put(id, r.outcome()));
     CampaignConfig config = Evidence.config(book);
     CycleConvergence cc = ConvergenceRules.cycle(campaign, cb, outcomes, config);
-    String faultKey = Keys.fault(campaign, cb.getFault());
-    VisibilityBook vb = null;
     if (!records.isEmpty()) {
       // slow or lost: the set checker's lists on the cycle, its points into the class's book
       VisibilityRules.CycleSets sets = VisibilityRules.cycle(cb, records);
@@ -104,7 +115,8 @@ final class CycleJudge {
       cc.setUnexpectedIds(new LinkedHashMap<>(sets.unexpected()));
       cc.setDuplicatedIds(new LinkedHashMap<>(sets.duplicated()));
       cc.setCountedAtSeedPoint(sets.countedAtSeedPoint());
-      vb = visibility(faultKey);
+      String faultKey = Keys.fault(campaign, cb.getFault());
+      VisibilityBook vb = visibility(faultKey);
       VisibilityRules.fold(vb, cb, cc, sets.points());
       visibility.put(faultKey, vb);
       if (cb.getCycle() <= VisibilityRules.POINT_CYCLES) {
@@ -137,9 +149,60 @@ final class CycleJudge {
     writes.delete(WriteTally.ofCycle(key));
     faults.put(Keys.fault(campaign, cb.getFault()), fb);
     out.forward(key, cc); // a cycle is judged once: nothing to compare it with
+    changed(campaign, book, fb);
+  }
+
+  /**
+   * From now on a backlog's bounds and summaries wait for the task's commit, whose flush calls
+   * {@link #emitPending} (without it they are emitted at once).
+   */
+  void deferToCommits() {
+    deferring = true;
+  }
+
+  /**
+   * The class's book changed on the evidence being handled: its bound so far and its visibility
+   * summary, at once when that evidence is live, else at the next commit.
+   */
+  void changed(String campaign, CampaignBook book, FaultBook fb) {
+    if (!deferring || out.live()) {
+      emitClass(campaign, book, fb);
+      return;
+    }
+    String faultKey = Keys.fault(campaign, fb.getFault());
+    Pending was = pending.get(faultKey);
+    long ts = was == null ? out.timestamp() : Math.max(was.timestamp(), out.timestamp());
+    pending.put(faultKey, new Pending(campaign, fb.getFault(), ts));
+  }
+
+  /**
+   * Before the task commits: the bound so far and the visibility summary of every class changed
+   * since the last commit, unless its campaign was judged since ({@code books}: a campaign's book,
+   * or null).
+   */
+  void emitPending(Function<String, CampaignBook> books) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    List<Pending> due = new ArrayList<>(pending.values());
+    pending.clear();
+    for (Pending p : due) {
+      CampaignBook book = books.apply(p.campaign());
+      if (book == null || book.getJudged()) {
+        continue;
+      }
+      out.at(p.timestamp());
+      emitClass(p.campaign(), book, fault(p.campaign(), p.fault()));
+    }
+  }
+
+  private void emitClass(String campaign, CampaignBook book, FaultBook fb) {
     emitBound(campaign, book, fb);
+    String faultKey = Keys.fault(campaign, fb.getFault());
+    VisibilityBook vb = visibility.get(faultKey);
     if (vb != null) {
-      out.emit(faultKey, VisibilityRules.summary(campaign, cb.getFault(), vb, config, true));
+      out.emit(faultKey, VisibilityRules.summary(campaign, fb.getFault(), vb,
+          Evidence.config(book), true));
     }
   }
 
@@ -160,7 +223,7 @@ final class CycleJudge {
   }
 
   /** The class's bound so far (PENDING unless final), and an alert when it falls below. */
-  void emitBound(String campaign, CampaignBook book, FaultBook fb) {
+  private void emitBound(String campaign, CampaignBook book, FaultBook fb) {
     FaultBound bound = ConvergenceRules.bound(campaign, fb, Evidence.config(book),
         Evidence.thresholds(book), !book.getJudged());
     if (bound == null) {

@@ -80,6 +80,9 @@ final class Evidence {
         new Decoded<>(stores.visibility(), KEPT_CLASSES), out);
     this.completion = new CampaignCompletion(stores, writes, books, cycles, out, cycleJudge);
     this.watch = new SilenceWatch(this, stores, context.currentSystemTimeMs());
+    if (BeforeCommit.install(context, stores, () -> cycleJudge.emitPending(books::get))) {
+      cycleJudge.deferToCommits();
+    }
   }
 
   // --------------------------------------------------------------------------- liveness
@@ -354,7 +357,7 @@ final class Evidence {
         fb.setCheckError(check + " failed: " + c.getError());
         fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
         cycleJudge.put(campaign, fb);
-        cycleJudge.emitBound(campaign, book, fb);
+        cycleJudge.changed(campaign, book, fb);
       } else if ("phase4.cycle".equals(check)) {
         String key = Keys.cycle(campaign, c.getFault(), c.getCycle());
         CycleBook cb = cycle(key, c.getFault(), c.getCycle());
@@ -382,7 +385,7 @@ final class Evidence {
         fb.setImportedWritesPerCycle(wpc == null ? null : wpc.intValue());
         fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
         cycleJudge.put(campaign, fb);
-        cycleJudge.emitBound(campaign, book, fb);
+        cycleJudge.changed(campaign, book, fb);
       }
     }
     String slot = FinalJudge.checkSlot(c);
@@ -450,7 +453,7 @@ final class Evidence {
         }
         fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), f.getEventTime().toEpochMilli()));
         cycleJudge.put(campaign, fb);
-        cycleJudge.emitBound(campaign, book, fb);
+        cycleJudge.changed(campaign, book, fb);
       }
     }
     completion.advance(campaign, book);

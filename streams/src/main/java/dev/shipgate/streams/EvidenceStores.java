@@ -18,9 +18,9 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The state of the one processor that judges campaigns, all keyed by campaign id first (so one
  * campaign's state is in one task, as its inputs are), with caching on (a record updated many times
- * between commits is written to RocksDB and the changelog once), and the books, cycles, write
- * records, classes and visibility books encoded once per commit, not per put
- * ({@link WriteBackStore}):
+ * between commits is written to RocksDB and the changelog once; not for the stores an emit writes,
+ * see {@link #addTo}), and the books, cycles, write records, classes and visibility books encoded
+ * once per commit, not per put ({@link WriteBackStore}):
  *
  * <ul>
  *   <li>{@value #BOOKS}: campaign → {@link CampaignBook} (lifecycle, manifest against seen, phase 2
@@ -77,10 +77,13 @@ public final class EvidenceStores {
             Serdes.String(), OpenWrites.SERDE).withCachingEnabled(), MAX_PENDING),
         writeBack(FAULTS, StateSerde.<FaultBook>of(FaultBook.getClassSchema())),
         store(CHECKS, StateSerde.<CheckResult>of(CheckResult.getClassSchema())),
+        // what an emit puts is written through, uncached: a backlog's bounds are emitted at the
+        // start of a commit's flush (CycleJudge, BeforeCommit), and a store whose cache Kafka
+        // Streams flushed before that would keep those puts out of the commit
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED), Serdes.String(),
-            Serdes.Long()).withCachingEnabled(),
-        store(VERDICTS, StateSerde.<CampaignVerdict>of(CampaignVerdict.getClassSchema())),
-        store(BOUNDS, StateSerde.<FaultBound>of(FaultBound.getClassSchema())),
+            Serdes.Long()),
+        uncached(VERDICTS, StateSerde.<CampaignVerdict>of(CampaignVerdict.getClassSchema())),
+        uncached(BOUNDS, StateSerde.<FaultBound>of(FaultBound.getClassSchema())),
         writeBack(VISIBILITY, StateSerde.<VisibilityBook>of(VisibilityBook.getClassSchema())),
         // the open campaigns' signs of life, deleted once judged: small, in memory
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(LIVENESS), Serdes.String(),
@@ -104,6 +107,12 @@ public final class EvidenceStores {
       StoreBuilder<KeyValueStore<String, T>> store(String name, StateSerde<T> serde) {
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
         serde).withCachingEnabled();
+  }
+
+  private static <T extends org.apache.avro.specific.SpecificRecordBase>
+      StoreBuilder<KeyValueStore<String, T>> uncached(String name, StateSerde<T> serde) {
+    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+        serde);
   }
 
   /** The stores as one task sees them. */

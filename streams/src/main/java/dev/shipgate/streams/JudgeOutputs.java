@@ -51,6 +51,16 @@ final class JudgeOutputs {
     ts = timestamp;
   }
 
+  /** The stamp of what follows ({@link #at}). */
+  long timestamp() {
+    return ts;
+  }
+
+  /** Whether the evidence being handled is live ({@link LiveCommits#isLive}). */
+  boolean live() {
+    return commits.isLive(ts);
+  }
+
   /** Forwards {@code value} under {@code key} unless the same record was last emitted there. */
   void emit(String key, SpecificRecord value) {
     long hash = Hashing.of(value);

@@ -26,9 +26,14 @@ final class LiveCommits {
 
   /** An output judged from evidence stamped {@code recordTimeMs} was just forwarded. */
   void judged(long recordTimeMs) {
-    // a driver's clock ahead of this host's makes its evidence look younger, never older
-    if (context.currentSystemTimeMs() - recordTimeMs < LIVE_MS) {
+    if (isLive(recordTimeMs)) {
       context.commit();
     }
+  }
+
+  /** Whether evidence stamped {@code recordTimeMs} is live. */
+  boolean isLive(long recordTimeMs) {
+    // a driver's clock ahead of this host's makes its evidence look younger, never older
+    return context.currentSystemTimeMs() - recordTimeMs < LIVE_MS;
   }
 }

@@ -50,6 +50,7 @@ final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<String, V>
   private final Set<String> absent = new HashSet<>();
   private InternalProcessorContext<?, ?> context;
   private long latestTimestamp;
+  private Runnable beforeFlush = () -> { };
 
   private WriteBackStore(KeyValueStore<String, V> inner, int maxDirty) {
     super(inner);
@@ -70,6 +71,8 @@ final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<String, V>
   public void init(StateStoreContext stateStoreContext, StateStore root) {
     dirty.clear();
     absent.clear();
+    // a store opened again (a revived task) runs nothing of the processor it had before
+    beforeFlush = () -> { };
     context = stateStoreContext instanceof InternalProcessorContext<?, ?> c ? c : null;
     super.init(stateStoreContext, root);
   }
@@ -171,21 +174,47 @@ final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<String, V>
     return wrapped().approximateNumEntries() + dirty.size();
   }
 
-  /** Before the task's caches are flushed for a commit: every value put since the last one. */
+  /**
+   * Has {@code hook} run at the start of every commit's flush of the store under {@code store}'s
+   * wrappers (a store as a processor gets it), before that store writes out what is pending, under a
+   * record context of no input record: what it puts in a write-back store or forwards is in that
+   * commit. Every write-back store of a task runs it, the first one flushed first, so a hook that
+   * does its work once per commit must say so itself.
+   *
+   * @return false when there is no write-back store under {@code store}, or it was not opened by a
+   *     running task (then it writes every put through, and no hook runs)
+   */
+  static boolean beforeFlush(StateStore store, Runnable hook) {
+    StateStore s = store;
+    while (!(s instanceof WriteBackStore<?>) && s instanceof WrappedStateStore<?, ?, ?> w) {
+      s = w.wrapped();
+    }
+    if (s instanceof WriteBackStore<?> writeBack && writeBack.context != null) {
+      writeBack.beforeFlush = hook;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Before the task's caches are flushed for a commit: the hook ({@link #beforeFlush}), then every
+   * value put since the last commit.
+   */
   @Override
   public void flushCache() {
-    absent.clear();
-    if (!dirty.isEmpty()) {
+    if (context != null) {
       // as Kafka Streams does for a punctuation: a context of no input record
       ProcessorRecordContext saved = context.recordContext();
       context.setRecordContext(new ProcessorRecordContext(latestTimestamp, -1L, -1, null,
           new RecordHeaders()));
       try {
+        beforeFlush.run();
         writeOut();
       } finally {
         context.setRecordContext(saved);
       }
     }
+    absent.clear();
     super.flushCache();
   }
 
@@ -194,6 +223,7 @@ final class WriteBackStore<V> extends WrappedStateStore<KeyValueStore<String, V>
     // a clean close comes after a commit's flush; a dirty one drops what was not committed
     dirty.clear();
     absent.clear();
+    beforeFlush = () -> { };
     super.close();
   }
 
