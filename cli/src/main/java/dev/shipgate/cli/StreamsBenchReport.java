@@ -28,6 +28,8 @@ final class StreamsBenchReport {
     BenchRows.header();
     BenchRows.line(results, "streams events/s (RUNNING to lag 0)",
         StreamsBench.Result::streamsPerSec);
+    BenchRows.line(results, "streams JVM CPU ms per 1000 events (same span)",
+        StreamsBench.Result::streamsCpuMsPerThousand);
     BenchRows.line(results, "ConsumerPerformance records/s", StreamsBench.Result::rawPerSec);
     BenchRows.line(results, "ConsumerPerformance fetch-only records/s",
         StreamsBench.Result::rawFetchPerSec);

@@ -63,7 +63,7 @@ public final class StreamsBench {
   /** One run's figures. */
   public record Result(long events, long inputBytes, double publishPerSec, double rawPerSec,
       double rawFetchPerSec, double decodeOnlyPerSec, long startToRunningMs, long runningToCaughtUpMs,
-      double streamsPerSec, long peakRssKb, long stateBytes, long changelogBytes,
+      double streamsPerSec, double streamsCpuMsPerThousand, long peakRssKb, long stateBytes, long changelogBytes,
       List<Long> boundLatencyMs, List<Long> verdictLatencyMs, Verdict verdict,
       Queries queries, SinkFiles sink) {}
 
@@ -164,12 +164,17 @@ public final class StreamsBench {
         rss.setDaemon(true);
         rss.start();
         long running = awaitLine(streams, "streams running as", Duration.ofSeconds(120));
+        long cpuAtRunning = cpuMs(streams);
         long startMs = (running - spawned) / 1_000_000;
         long caught = awaitLagZero(bootstrap, "bench-streams", Duration.ofMinutes(30), streams);
         long catchMs = (caught - running) / 1_000_000;
         double rate = n / ((caught - running) / 1e9);
+        // the JVM's CPU time over the same span: less moved than the wall time by what else runs
+        // on a shared machine, so two builds compare on it with fewer runs
+        double cpuPerThousand = (cpuMs(streams) - cpuAtRunning) * 1000.0 / n;
         System.out.printf(Locale.ROOT, "  streams: RUNNING %d ms after start, lag 0 %d ms later:"
-            + " %.0f events/s%n", startMs, catchMs, rate);
+            + " %.0f events/s, %.1f CPU ms per 1000 events%n", startMs, catchMs, rate,
+            cpuPerThousand);
         Verdict verdict = finalVerdict(bootstrap, registry, big.campaignId());
         // the sink after Streams, so the two do not share the cores while Streams is timed: it
         // reads the outputs from the start and writes the run's files
@@ -197,7 +202,7 @@ public final class StreamsBench {
         }
         long hwm = Math.max(peak.get(), vmHwm(streams.pid()));
         return new Result(n, inputBytes, n / publishSecs, raw[0], raw[1], decodeOnly, startMs,
-            catchMs, rate,
+            catchMs, rate, cpuPerThousand,
             hwm, stateBytes, changelog, bounds, verdicts, verdict, queries, files);
       } finally {
         stop(streams);
@@ -586,6 +591,11 @@ public final class StreamsBench {
         return;
       }
     }
+  }
+
+  /** CPU time, user and system, of {@code p} so far (0 when the platform does not say). */
+  private static long cpuMs(Process p) {
+    return p.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
   }
 
   private static long vmHwm(long pid) {
