@@ -103,7 +103,7 @@ final class CycleJudge {
     WriteTally tally = writes.tallyOrEmpty(WriteTally.ofCycle(key));
     cb.setSeenWrites(tally.distinct);
     cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), tally.maxEventTime));
-    Map<String, WriteRecord> records = new CycleWrites(writes, key).takeAll();
+    Map<String, WriteRecord> records = CycleWrites.ofKey(writes, key).takeAll();
     Map<String, WriteOutcome> outcomes = new HashMap<>();
     records.forEach((id, r) -> outcomes.put(id, r.outcome()));
     CampaignConfig config = Evidence.config(book);

@@ -62,6 +62,8 @@ final class Evidence {
   private final CycleJudge cycleJudge;
   private final CampaignCompletion completion;
   private final SilenceWatch watch;
+  /** The records of the cycle the last phase 4 write or poll was of, with its keys. */
+  private CycleWrites lastCycle;
 
   /**
    * @param component the dead letters' component (the application id)
@@ -213,7 +215,8 @@ final class Evidence {
    */
   private void onPhase4Write(String campaign, WriteResult w) {
     long time = w.getEventTime().toEpochMilli();
-    String campaignTallyKey = WriteTally.ofCampaign(campaign);
+    CycleWrites cycleWrites = cycleWrites(campaign, w.getFault(), w.getCycle());
+    String campaignTallyKey = cycleWrites.campaignTallyKey();
     WriteTally all = writes.tally(campaignTallyKey);
     boolean firstOfCampaign = all == null;
     CampaignBook book = null;
@@ -228,8 +231,8 @@ final class Evidence {
     }
     all.add(time, false);
     writes.put(campaignTallyKey, all);
-    String key = Keys.cycle(campaign, w.getFault(), w.getCycle());
-    String tallyKey = WriteTally.ofCycle(key);
+    String key = cycleWrites.key();
+    String tallyKey = cycleWrites.tallyKey();
     WriteTally tally = writes.tally(tallyKey);
     if (tally == null) {
       // the cycle's first write (or one after it was judged, when its tally is gone)
@@ -246,7 +249,7 @@ final class Evidence {
         books.put(campaign, book);
       }
     }
-    tally.add(time, new CycleWrites(writes, key).write(w));
+    tally.add(time, cycleWrites.write(w));
     writes.put(tallyKey, tally);
     if (tally.completable) {
       book = book != null ? book : book(campaign);
@@ -255,6 +258,14 @@ final class Evidence {
     if (firstOfCampaign || all.completable) {
       completion.advance(campaign, book != null ? book : book(campaign));
     }
+  }
+
+  /** The per-write records of that cycle, with its keys built once for a run of its events. */
+  private CycleWrites cycleWrites(String campaign, String fault, int cycle) {
+    if (lastCycle == null || !lastCycle.isOf(campaign, fault, cycle)) {
+      lastCycle = new CycleWrites(writes, campaign, fault, cycle);
+    }
+    return lastCycle;
   }
 
   private static void tallyPhase2(CampaignBook book, WriteOutcome o, int d) {
@@ -276,7 +287,8 @@ final class Evidence {
       return;
     }
     if (o.getPhase() == 4 && o.getFault() != null && o.getCycle() != null) {
-      String key = Keys.cycle(campaign, o.getFault(), o.getCycle());
+      CycleWrites cycleWrites = cycleWrites(campaign, o.getFault(), o.getCycle());
+      String key = cycleWrites.key();
       CycleBook cb = cycle(key, o.getFault(), o.getCycle());
       if (cb.getClosed()) {
         books.put(campaign, book);
@@ -284,7 +296,7 @@ final class Evidence {
             + " already");
         return;
       }
-      new CycleWrites(writes, key).sight(o);
+      cycleWrites.sight(o);
       long time = o.getEventTime().toEpochMilli();
       if (o.getSeedPoint() && !o.getFinal$()) {
         cb.setCounted(held(o.getNodes()));
@@ -309,7 +321,7 @@ final class Evidence {
       cb.setExpectedFaults(o.getCycleFaults());
       cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), time));
       cycles.put(key, cb);
-      cycleJudge.markCompletable(WriteTally.ofCycle(key));
+      cycleJudge.markCompletable(cycleWrites.tallyKey());
       noteFault(book, o.getFault());
       books.put(campaign, book);
       cycleJudge.closeIfComplete(campaign, book, key, cb);
