@@ -18,6 +18,7 @@ import dev.shipgate.state.VisibilityBook;
 import dev.shipgate.state.WindowTally;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -249,6 +250,7 @@ final class VisibilityRules {
       Map<String, Long> lostBy = mutable(t.getLostByWindow());
       List<Long> by = new ArrayList<>(t.getVisibleBy());
       List<String> lostSample = new ArrayList<>(t.getLostSample());
+      Buckets visibleMs = new Buckets(points.size());
       for (WritePoint p : points) {
         if (p.getOutcome() != WriteOutcome.OK) {
           continue;
@@ -258,7 +260,7 @@ final class VisibilityRules {
           t.setVisible(t.getVisible() + 1);
           Long ms = p.getVisibleMs().get(i);
           long v = ms == null ? 0 : ms;
-          hist.merge(String.valueOf(LatencyHistogram.bucket(v)), 1L, Long::sum);
+          visibleMs.add(v);
           t.setMaxMs(t.getMaxMs() == null ? v : Math.max(t.getMaxMs(), v));
           for (int k = 0; k < T_MS.size(); k++) {
             if (v <= T_MS.get(k)) {
@@ -273,6 +275,7 @@ final class VisibilityRules {
           }
         }
       }
+      visibleMs.addTo(hist);
       List<String> rec = cc.getRecoveredIds().getOrDefault(name, List.of());
       List<String> unexp = cc.getUnexpectedIds().getOrDefault(name, List.of());
       t.setRecovered(t.getRecovered() + rec.size());
@@ -295,13 +298,18 @@ final class VisibilityRules {
       t.setVisibleBy(by);
       t.setLostSample(lostSample);
     }
+    Buckets[] writeMs = new Buckets[WINDOWS.length];
+    Buckets[] everywhereMs = new Buckets[WINDOWS.length];
+    for (int k = 0; k < WINDOWS.length; k++) {
+      writeMs[k] = new Buckets(points.size());
+      everywhereMs[k] = new Buckets(points.size());
+    }
     for (WritePoint p : points) {
-      WindowTally w = book.getWindows().get(p.getWindow().ordinal());
+      int k = p.getWindow().ordinal();
+      WindowTally w = book.getWindows().get(k);
       w.setAttempted(w.getAttempted() + 1);
       if (p.getLatencyMs() != null) {
-        Map<String, Long> h = mutable(w.getWriteHistogram());
-        h.merge(String.valueOf(LatencyHistogram.bucket(p.getLatencyMs())), 1L, Long::sum);
-        w.setWriteHistogram(h);
+        writeMs[k].add(p.getLatencyMs());
       }
       if (p.getOutcome() != WriteOutcome.OK || readable.isEmpty()) {
         continue;
@@ -320,9 +328,57 @@ final class VisibilityRules {
       if (lost) {
         w.setLost(w.getLost() + 1);
       } else {
+        everywhereMs[k].add(everywhere);
+      }
+    }
+    for (int k = 0; k < WINDOWS.length; k++) {
+      if (writeMs[k].isEmpty() && everywhereMs[k].isEmpty()) {
+        continue;
+      }
+      WindowTally w = book.getWindows().get(k);
+      if (!writeMs[k].isEmpty()) {
+        Map<String, Long> h = mutable(w.getWriteHistogram());
+        writeMs[k].addTo(h);
+        w.setWriteHistogram(h);
+      }
+      if (!everywhereMs[k].isEmpty()) {
         Map<String, Long> h = mutable(w.getVisibilityHistogram());
-        h.merge(String.valueOf(LatencyHistogram.bucket(everywhere)), 1L, Long::sum);
+        everywhereMs[k].addTo(h);
         w.setVisibilityHistogram(h);
+      }
+    }
+  }
+
+  /**
+   * A cycle's latencies for one histogram, counted into it at once: each distinct bucket's key
+   * built and merged once, not once per write.
+   */
+  private static final class Buckets {
+    private final long[] values;
+    private int n;
+
+    Buckets(int capacity) {
+      values = new long[capacity];
+    }
+
+    void add(long latencyMs) {
+      values[n++] = LatencyHistogram.bucket(latencyMs);
+    }
+
+    boolean isEmpty() {
+      return n == 0;
+    }
+
+    /** Adds the counts to {@code histogram}, new buckets in ascending order. */
+    void addTo(Map<String, Long> histogram) {
+      Arrays.sort(values, 0, n);
+      for (int i = 0; i < n; ) {
+        int j = i;
+        while (j < n && values[j] == values[i]) {
+          j++;
+        }
+        histogram.merge(String.valueOf(values[i]), (long) (j - i), Long::sum);
+        i = j;
       }
     }
   }

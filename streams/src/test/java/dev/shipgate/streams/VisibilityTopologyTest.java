@@ -5,6 +5,7 @@ import static dev.shipgate.streams.Events.config;
 import static dev.shipgate.streams.Events.started;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shipgate.events.FaultAction;
@@ -197,6 +198,16 @@ class VisibilityTopologyTest {
     assertEquals(3, post.getAttempted());
     assertEquals(2, post.getOk());
     assertEquals(2.0 / 3, post.getAvailability(), 1e-9);
+    // the windows' latency histograms, bucketed (as the per-cycle folding gave them before it
+    // counted each cycle's buckets at once)
+    WindowVisibility pre = v.getWindows().get(WriteWindow.PRE_FAULT.ordinal());
+    assertEquals(List.of(95L, 200L, 5L, 5L), List.of(pre.getVisibilityP50Ms(),
+        pre.getVisibilityP99Ms(), pre.getWriteP50Ms(), pre.getWriteP99Ms()));
+    assertEquals(List.of(4800L, 5000L, 5L, 5L), List.of(during.getVisibilityP50Ms(),
+        during.getVisibilityP99Ms(), during.getWriteP50Ms(), during.getWriteP99Ms()));
+    assertEquals(List.of(300L, 4500L), List.of(post.getVisibilityP50Ms(),
+        post.getVisibilityP99Ms()));
+    assertNull(v.getWindows().get(WriteWindow.UNKNOWN.ordinal()).getVisibilityP50Ms());
 
     String text = v.getDiagnosisText();
     assertTrue(text.startsWith("both: "), text);
