@@ -105,8 +105,7 @@ public final class EvidenceStores {
 
   private static <T extends org.apache.avro.specific.SpecificRecordBase>
       StoreBuilder<KeyValueStore<String, T>> store(String name, StateSerde<T> serde) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
-        serde).withCachingEnabled();
+    return uncached(name, serde).withCachingEnabled();
   }
 
   private static <T extends org.apache.avro.specific.SpecificRecordBase>

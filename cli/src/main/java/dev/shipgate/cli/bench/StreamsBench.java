@@ -63,7 +63,8 @@ public final class StreamsBench {
   /** One run's figures. */
   public record Result(long events, long inputBytes, double publishPerSec, double rawPerSec,
       double rawFetchPerSec, double decodeOnlyPerSec, long startToRunningMs, long runningToCaughtUpMs,
-      double streamsPerSec, double streamsCpuMsPerThousand, long peakRssKb, long stateBytes, long changelogBytes,
+      double streamsPerSec, double streamsCpuMsPerThousand, long peakRssKb, long stateBytes,
+      long changelogBytes,
       List<Long> boundLatencyMs, List<Long> verdictLatencyMs, Verdict verdict,
       Queries queries, SinkFiles sink) {}
 
