@@ -19,6 +19,7 @@ import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.RestSchemaRegistry;
 import dev.shipgate.streams.ShipgateStreams;
+import dev.shipgate.streams.ShipgateTopology;
 import dev.shipgate.streams.StreamsConfigFactory;
 import dev.shipgate.streams.query.QueryServer;
 import java.net.InetSocketAddress;
@@ -39,10 +40,12 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -59,8 +62,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * imported while Streams is already running, gated at once with {@code shipgate verdict --wait};
  * the verdict topic's whole history checked for contradictions; two Streams instances answering
  * HTTP queries for every campaign; a replay under another application id and output prefix
- * that leaves the live topics alone and reproduces their final records byte for byte; and a
- * backlog's bounds so far coalesced to one record per class and commit.
+ * that leaves the live topics alone and reproduces their final records byte for byte; a
+ * backlog's bounds so far coalesced to one record per class and commit; and the internal topics
+ * created ahead of Kafka Streams as Kafka Streams creates them.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveQueriesIT {
@@ -344,6 +348,67 @@ class LiveQueriesIT {
       System.out.println("backlog: " + fault + ": " + bounds.size()
           + " fault-bound records for 300 cycles");
     });
+  }
+
+  /**
+   * The internal topics that {@link ShipgateStreams#start()} creates ahead (for instance a) are
+   * the ones Kafka Streams creates itself for the same topology (a plain {@link KafkaStreams} under
+   * another application id and output prefix): the same names after the application id, the same
+   * partitions and the same topic settings.
+   */
+  @Test
+  @Order(5)
+  void shouldCreateTheInternalTopicsAsKafkaStreamsCreatesThem() throws Exception {
+    assertEquals(12, a.internalTopicsCreated().size(),
+        "created ahead for " + APP + ": " + a.internalTopicsCreated());
+    String made = "it-streams-made";
+    String prefix = "made.";
+    try (Admin admin = Admin.create(client())) {
+      TopicCreator.createOutputs(admin, (short) 1, prefix);
+    }
+    Map<String, Object> props = new HashMap<>();
+    props.put("application.id", made);
+    props.put("state.dir", WORK.resolve("state-made").toAbsolutePath().toString());
+    try (KafkaStreams plain = new KafkaStreams(ShipgateTopology.topology(registry, made, prefix),
+        StreamsConfigFactory.create(stack.bootstrapServers(), props))) {
+      plain.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      while (plain.state() != KafkaStreams.State.RUNNING) {
+        assertTrue(System.nanoTime() < deadline, "plain Kafka Streams RUNNING: " + plain.state());
+        Thread.sleep(50);
+      }
+    }
+    Map<String, String> ours = internalTopics(APP);
+    Map<String, String> theirs = internalTopics(made);
+    assertEquals(12, theirs.size(), theirs.toString());
+    assertEquals(theirs, ours);
+    System.out.println("internal topics: " + ours.size() + " created ahead, as Kafka Streams"
+        + " creates them: " + ours.keySet());
+  }
+
+  /**
+   * The internal topics of {@code app}: the name after the application id, its partitions and
+   * its topic settings.
+   */
+  static Map<String, String> internalTopics(String app) throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    try (Admin admin = Admin.create(client())) {
+      List<String> names = admin.listTopics().names().get().stream()
+          .filter(n -> n.startsWith(app + "-")).toList();
+      Map<String, org.apache.kafka.clients.admin.TopicDescription> described =
+          admin.describeTopics(names).allTopicNames().get();
+      List<ConfigResource> resources = names.stream()
+          .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+      admin.describeConfigs(resources).all().get().forEach((r, config) -> {
+        Map<String, String> set = new TreeMap<>();
+        config.entries().stream()
+            .filter(e -> e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG)
+            .forEach(e -> set.put(e.name(), e.value()));
+        out.put(r.name().substring(app.length() + 1), described.get(r.name()).partitions().size()
+            + " partitions " + set);
+      });
+    }
+    return out;
   }
 
   static HttpResponse<String> get(int port, String path) throws Exception {

@@ -1,0 +1,144 @@
+package dev.shipgate.streams;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+
+/**
+ * A topology's internal topics, the changelog of every store and every repartition topic, named
+ * and configured as Kafka Streams 4.4 creates them ({@code <application.id>-<store>-changelog}
+ * compacted, {@code <application.id>-<name>-repartition} deleting, unbounded retention, 50 MB
+ * segments; both with CreateTime stamps, then the {@code topic.}-prefixed settings of the
+ * configuration), with as many partitions as the widest input topic.
+ *
+ * <p>Created before Kafka Streams starts ({@link ShipgateStreams#start()}), in one request: Streams
+ * itself creates them during its first rebalance and then waits for them one 100 ms retry at a
+ * time (measured: 1.8-1.9 s for eleven topics on the local broker, where one request makes them
+ * all ready in about 0.13 s), and the repartition topic it creates there changes the subscription's
+ * metadata, which costs a second rebalance. Topics that already exist are left as they are
+ * (Streams checks their partitions when it starts). Every store of shipgate's topology is logged,
+ * so every store has its changelog; {@code InternalTopicsIT} holds these topics to the ones
+ * Streams creates itself.
+ */
+final class InternalTopics {
+  /** How long {@link #create} waits for the broker before leaving the topics to Streams. */
+  static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+  private InternalTopics() {}
+
+  /** The internal topics of {@code topology} for {@code partitions} partitions. */
+  static List<NewTopic> of(Topology topology, Properties props, int partitions) {
+    String app = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG,
+        String.valueOf(props.get(StreamsConfig.APPLICATION_ID_CONFIG)));
+    Optional<Short> replication = replication(props);
+    Map<String, String> defaults = new HashMap<>();
+    for (String name : props.stringPropertyNames()) {
+      if (name.startsWith(StreamsConfig.TOPIC_PREFIX)) {
+        defaults.put(name.substring(StreamsConfig.TOPIC_PREFIX.length()),
+            props.getProperty(name));
+      }
+    }
+    Set<String> stores = new LinkedHashSet<>();
+    Set<String> repartitions = new LinkedHashSet<>();
+    for (TopologyDescription.Subtopology s : topology.describe().subtopologies()) {
+      for (TopologyDescription.Node n : s.nodes()) {
+        if (n instanceof TopologyDescription.Processor p) {
+          stores.addAll(p.stores());
+        } else if (n instanceof TopologyDescription.Sink sink && sink.topic() != null
+            && sink.topic().endsWith("-repartition")) {
+          repartitions.add(sink.topic());
+        }
+      }
+    }
+    List<NewTopic> topics = new ArrayList<>();
+    for (String store : stores) {
+      Map<String, String> configs = new HashMap<>();
+      configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+      configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+      configs.putAll(defaults);
+      topics.add(new NewTopic(app + "-" + store + "-changelog", Optional.of(partitions),
+          replication).configs(configs));
+    }
+    for (String name : repartitions) {
+      Map<String, String> configs = new HashMap<>();
+      configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+      configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
+      configs.put(TopicConfig.SEGMENT_BYTES_CONFIG, "52428800");
+      configs.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+      configs.putAll(defaults);
+      topics.add(new NewTopic(app + "-" + name, Optional.of(partitions), replication)
+          .configs(configs));
+    }
+    return topics;
+  }
+
+  /**
+   * Creates the internal topics of {@code topology} that do not exist yet, sized to the widest of
+   * {@code sources}; waits at most {@link #TIMEOUT}.
+   *
+   * @return the names created (empty when all existed)
+   * @throws Exception when the broker could not be asked or refused (Streams then creates them)
+   */
+  static List<String> create(Topology topology, Properties props, List<String> sources)
+      throws Exception {
+    StreamsConfig config = new StreamsConfig(props);
+    Map<String, Object> admin = new HashMap<>(config.getAdminConfigs(
+        props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-internal-topics"));
+    int timeout = (int) TIMEOUT.toMillis();
+    admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+    admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    try (Admin client = Admin.create(admin)) {
+      Map<String, TopicDescription> described = client.describeTopics(sources)
+          .allTopicNames().get(left(deadline), TimeUnit.MILLISECONDS);
+      int partitions = described.values().stream().mapToInt(d -> d.partitions().size()).max()
+          .orElseThrow();
+      List<NewTopic> topics = of(topology, props, partitions);
+      Map<String, KafkaFuture<Void>> results = client.createTopics(topics).values();
+      List<String> created = new ArrayList<>();
+      for (Map.Entry<String, KafkaFuture<Void>> r : results.entrySet()) {
+        try {
+          r.getValue().get(left(deadline), TimeUnit.MILLISECONDS);
+          created.add(r.getKey());
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw e;
+          }
+        }
+      }
+      return created;
+    }
+  }
+
+  private static long left(long deadline) {
+    return Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+  }
+
+  /** {@code replication.factor}: -1 (or unset) leaves it to the broker. */
+  private static Optional<Short> replication(Properties props) {
+    Object v = props.get(StreamsConfig.REPLICATION_FACTOR_CONFIG);
+    if (v == null) {
+      return Optional.empty();
+    }
+    short rf = Short.parseShort(v.toString());
+    return rf == -1 ? Optional.empty() : Optional.of(rf);
+  }
+}
