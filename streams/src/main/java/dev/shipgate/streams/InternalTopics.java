@@ -31,11 +31,11 @@ import org.apache.kafka.streams.TopologyDescription;
  *
  * <p>Created before Kafka Streams starts ({@link ShipgateStreams#start()}), in one request: Streams
  * itself creates them during its first rebalance and then waits for them one 100 ms retry at a
- * time (measured: 1.8-1.9 s for eleven topics on the local broker, where one request makes them
+ * time (measured: 1.8-1.9 s for its twelve topics on the local broker, where one request makes them
  * all ready in about 0.13 s), and the repartition topic it creates there changes the subscription's
  * metadata, which costs a second rebalance. Topics that already exist are left as they are
  * (Streams checks their partitions when it starts). Every store of shipgate's topology is logged,
- * so every store has its changelog; {@code InternalTopicsIT} holds these topics to the ones
+ * so every store has its changelog; {@code LiveQueriesIT} holds these topics to the ones
  * Streams creates itself.
  */
 final class InternalTopics {
@@ -46,16 +46,16 @@ final class InternalTopics {
 
   /** The internal topics of {@code topology} for {@code partitions} partitions. */
   static List<NewTopic> of(Topology topology, Properties props, int partitions) {
-    String app = props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG,
-        String.valueOf(props.get(StreamsConfig.APPLICATION_ID_CONFIG)));
+    String app = String.valueOf(props.get(StreamsConfig.APPLICATION_ID_CONFIG));
     Optional<Short> replication = replication(props);
     Map<String, String> defaults = new HashMap<>();
-    for (String name : props.stringPropertyNames()) {
-      if (name.startsWith(StreamsConfig.TOPIC_PREFIX)) {
-        defaults.put(name.substring(StreamsConfig.TOPIC_PREFIX.length()),
-            props.getProperty(name));
+    // every value, not only the String ones (a caller may put an Integer)
+    props.forEach((k, v) -> {
+      String name = String.valueOf(k);
+      if (name.startsWith(StreamsConfig.TOPIC_PREFIX) && v != null) {
+        defaults.put(name.substring(StreamsConfig.TOPIC_PREFIX.length()), String.valueOf(v));
       }
-    }
+    });
     Set<String> stores = new LinkedHashSet<>();
     Set<String> repartitions = new LinkedHashSet<>();
     for (TopologyDescription.Subtopology s : topology.describe().subtopologies()) {
@@ -101,7 +101,7 @@ final class InternalTopics {
       throws Exception {
     StreamsConfig config = new StreamsConfig(props);
     Map<String, Object> admin = new HashMap<>(config.getAdminConfigs(
-        props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-internal-topics"));
+        props.get(StreamsConfig.APPLICATION_ID_CONFIG) + "-internal-topics"));
     int timeout = (int) TIMEOUT.toMillis();
     admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
     admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);

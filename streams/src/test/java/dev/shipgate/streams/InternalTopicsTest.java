@@ -54,7 +54,7 @@ class InternalTopicsTest {
   void shouldApplyTheTopicPrefixedSettingsAndLeaveReplicationToTheBrokerOnMinusOne() {
     Properties props = StreamsConfigFactory.create("127.0.0.1:1", Map.of(
         "application.id", "app-x", "replication.factor", "-1",
-        "topic.min.insync.replicas", "2", "topic.cleanup.policy", "compact,delete"));
+        "topic.min.insync.replicas", 2, "topic.cleanup.policy", "compact,delete"));
     for (NewTopic t : InternalTopics.of(topology(), props, 3)) {
       assertEquals("2", t.configs().get("min.insync.replicas"), t.name());
       assertEquals("compact,delete", t.configs().get("cleanup.policy"), t.name());
