@@ -41,6 +41,21 @@ class StreamsConfigFactoryTest {
   }
 
   @Test
+  void shouldGiveTheRestoreConsumerAShortFetchWaitThatTheUserCanOverride() {
+    String key = StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
+    Properties p = StreamsConfigFactory.create("localhost:9092");
+    // the restore consumer gets it, the main consumer keeps the client default
+    StreamsConfig config = new StreamsConfig(p);
+    assertEquals(50, config.getRestoreConsumerConfigs("c").get(
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+    assertFalse(config.getMainConsumerConfigs("g", "c", 0).containsKey(
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+    Properties mine = StreamsConfigFactory.create("localhost:9092", Map.of(key, 500));
+    assertEquals(500, new StreamsConfig(mine).getRestoreConsumerConfigs("c").get(
+        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+  }
+
+  @Test
   void shouldJoinTheGroupAsAStaticMemberKeyedByApplicationAndStateDir() {
     String key = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     Properties a = StreamsConfigFactory.create("b:9092",
