@@ -108,7 +108,8 @@ final class ClassArchiveTraining implements Callable<Integer> {
 
   /**
    * The classes {@code shipgate streams} starts with: a Kafka Streams client built (never started:
-   * it contacts nothing) with its query server, and RocksDB's. Measured on the JFR profile of a
+   * only its request for the internal topics tries the address where nothing listens, and closing
+   * the client drops it) with its query server, and RocksDB's. Measured on the JFR profile of a
    * start, building the client and the server were about a third of the main thread's samples
    * before RUNNING.
    */

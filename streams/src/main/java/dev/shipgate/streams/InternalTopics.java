@@ -106,7 +106,9 @@ final class InternalTopics {
     admin.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
     admin.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    try (Admin client = Admin.create(admin)) {
+    Admin client = Admin.create(admin);
+    boolean answered = false;
+    try {
       Map<String, TopicDescription> described = client.describeTopics(sources)
           .allTopicNames().get(left(deadline), TimeUnit.MILLISECONDS);
       int partitions = described.values().stream().mapToInt(d -> d.partitions().size()).max()
@@ -124,7 +126,12 @@ final class InternalTopics {
           }
         }
       }
+      answered = true;
       return created;
+    } finally {
+      // interrupted (the instance closed before it started) or the broker silent: nothing to wait
+      // for, so the client's calls are dropped at once, not left to their 10 s timeouts
+      client.close(answered ? Duration.ofMillis(left(deadline)) : Duration.ZERO);
     }
   }
 

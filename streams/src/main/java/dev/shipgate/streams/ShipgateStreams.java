@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
  * The runnable shipgate Streams application: the {@link ShipgateTopology} under the given
  * configuration (build it with {@link StreamsConfigFactory}). The input and output topics of
  * {@link dev.shipgate.schemas.Topics} must exist before it is built: its internal topics are sized
- * to the inputs and created while the client is built (an input missing then leaves them to Kafka
- * Streams, which creates them more slowly).
+ * to the inputs and created while the client is built (the constructor asks the broker on a thread
+ * of its own, {@link #start()} waits for the answer; an input missing then leaves them to Kafka
+ * Streams, which creates them more slowly). An instance closed without being started drops that
+ * request.
  *
  * <p>An uncaught exception in a stream thread shuts the client down (a deterministic processing
  * bug would fail again on a replaced thread); {@link #failure()} then says why and

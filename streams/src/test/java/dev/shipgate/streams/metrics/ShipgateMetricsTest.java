@@ -306,7 +306,8 @@ class ShipgateMetricsTest {
     Properties props = StreamsConfigFactory.create("127.0.0.1:1", Map.of(
         StreamsConfig.STATE_DIR_CONFIG, dir.toString(),
         StreamsConfig.APPLICATION_ID_CONFIG, "shipgate-metrics-test-" + UUID.randomUUID()));
-    // constructed, never started: it contacts nothing, but has its threads and their metrics
+    // constructed, never started (its request for the internal topics finds no broker), but it
+    // has its threads and their metrics
     try (ShipgateStreams app = new ShipgateStreams(props, new InMemorySchemaRegistry());
         QueryServer server = QueryServer.start(app, new HostInfo("127.0.0.1", 0),
             new InetSocketAddress("127.0.0.1", 0))) {
