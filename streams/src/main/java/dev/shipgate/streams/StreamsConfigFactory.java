@@ -48,9 +48,10 @@ public final class StreamsConfigFactory {
    * after another, and with the consumer's default of 500 ms each task's check of its changelogs
    * waited up to 0.4 s for an answer even when they were empty (a fresh application, or state on
    * disk that is up to date): 0.1, 0.4 and 0.4 s for the three tasks of one start, in its INFO
-   * log, the last task's wait adding to the time to RUNNING. A restore
-   * with records to read is not slowed (a fetch returns once it has data); standby replicas, if
-   * configured, ask 20 times a second instead of twice.
+   * log, the last task's wait adding to the time to RUNNING. A restore with records to read is not
+   * slowed (a fetch returns once it has data); standby replicas, if configured, ask 20 times a
+   * second instead of twice. Set only when the overrides name no {@code fetch.max.wait.ms} of
+   * their own for the restore consumer (plain, {@code consumer.} or {@code restore.consumer.}).
    */
   static final int RESTORE_FETCH_MAX_WAIT_MS = 50;
 
@@ -78,8 +79,10 @@ public final class StreamsConfigFactory {
         LogAndFailExceptionHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailProcessingExceptionHandler.class.getName());
-    p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
-        RESTORE_FETCH_MAX_WAIT_MS);
+    String wait = ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG;
+    if (!overrides.containsKey(wait) && !overrides.containsKey(StreamsConfig.consumerPrefix(wait))) {
+      p.put(StreamsConfig.restoreConsumerPrefix(wait), RESTORE_FETCH_MAX_WAIT_MS);
+    }
     p.putAll(overrides);
     String instanceKey = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     if (!p.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) && !p.containsKey(instanceKey)) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shipgate.schemas.registry.InMemorySchemaRegistry;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -53,6 +54,13 @@ class StreamsConfigFactoryTest {
     Properties mine = StreamsConfigFactory.create("localhost:9092", Map.of(key, 500));
     assertEquals(500, new StreamsConfig(mine).getRestoreConsumerConfigs("c").get(
         ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG));
+    // a wait the user gives every consumer (plain or consumer.) is the restore consumer's too
+    for (String all : List.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG,
+        StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG))) {
+      Properties theirs = StreamsConfigFactory.create("localhost:9092", Map.of(all, 300));
+      assertEquals(300, new StreamsConfig(theirs).getRestoreConsumerConfigs("c").get(
+          ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), all);
+    }
   }
 
   @Test
