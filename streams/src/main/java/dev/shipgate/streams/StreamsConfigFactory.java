@@ -79,11 +79,13 @@ public final class StreamsConfigFactory {
         LogAndFailExceptionHandler.class.getName());
     p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailProcessingExceptionHandler.class.getName());
-    String wait = ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG;
-    if (!overrides.containsKey(wait) && !overrides.containsKey(StreamsConfig.consumerPrefix(wait))) {
-      p.put(StreamsConfig.restoreConsumerPrefix(wait), RESTORE_FETCH_MAX_WAIT_MS);
-    }
     p.putAll(overrides);
+    String wait = ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG;
+    String restoreWait = StreamsConfig.restoreConsumerPrefix(wait);
+    if (!p.containsKey(wait) && !p.containsKey(StreamsConfig.consumerPrefix(wait))
+        && !p.containsKey(restoreWait)) {
+      p.put(restoreWait, RESTORE_FETCH_MAX_WAIT_MS);
+    }
     String instanceKey = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
     if (!p.containsKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) && !p.containsKey(instanceKey)) {
       p.put(instanceKey, instanceId(p.get(StreamsConfig.APPLICATION_ID_CONFIG),
