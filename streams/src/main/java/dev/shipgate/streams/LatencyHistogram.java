@@ -25,6 +25,32 @@ final class LatencyHistogram {
     return (v + unit - 1) / unit * unit;
   }
 
+  /** Keys of the buckets below {@value #KEYED}: every bucket of a latency under 10 s. */
+  private static final int KEYED = 10_000;
+  private static final String[] KEYS = new String[KEYED];
+
+  static {
+    for (int v = 0; v < KEYED; v++) {
+      if (bucket(v) == v) {
+        KEYS[v] = String.valueOf(v);
+      }
+    }
+  }
+
+  /**
+   * A bucket's key in a histogram map: the decimal number, the same String object for every
+   * bucket under 10 s (its hash computed once, not at every cycle a histogram is added to).
+   */
+  static String key(long bucket) {
+    if (bucket >= 0 && bucket < KEYED) {
+      String k = KEYS[(int) bucket];
+      if (k != null) {
+        return k;
+      }
+    }
+    return String.valueOf(bucket);
+  }
+
   /** The {@code q} quantile (0 &lt; q ≤ 1) of a bucket histogram, or null when it is empty. */
   static Long quantile(Map<String, Long> histogram, double q) {
     return quantiles(histogram, q)[0];

@@ -47,6 +47,7 @@ final class VisibilityRules {
   /** The t of P(visible by t), ms: 0, 10, 50, 100, 500 ms, 1, 3, 10, 90 s. */
   static final List<Long> T_MS = List.of(0L, 10L, 50L, 100L, 500L, 1_000L, 3_000L, 10_000L,
       90_000L);
+  private static final long[] T_MS_ARRAY = T_MS.stream().mapToLong(Long::longValue).toArray();
   static final int SAMPLE = 20;
   /**
    * Cycles (by number) whose {@link CycleConvergence} carries its write points; later cycles
@@ -125,8 +126,7 @@ final class VisibilityRules {
       }
     }
     long[] window = faultWindow(cb);
-    List<String> ids = new ArrayList<>(records.keySet());
-    ids.sort(WriteIds.ORDER);
+    List<String> ids = inIdOrder(records);
     List<WritePoint> points = new ArrayList<>(ids.size());
     for (String id : ids) {
       WriteRecord r = records.get(id);
@@ -147,6 +147,24 @@ final class VisibilityRules {
           .build());
     }
     return new CycleSets(recovered, unexpected, duplicated, separateSeed, points);
+  }
+
+  /**
+   * The ids of {@code records} in {@link WriteIds#ORDER}: first by the time each was issued (a
+   * comparison of two numbers), which for a driver's cycle is nearly the id order already, so the
+   * sort by id that follows (a total order: the same result from any start) mostly checks it,
+   * about one id comparison per write instead of about six.
+   */
+  static List<String> inIdOrder(Map<String, WriteRecord> records) {
+    @SuppressWarnings("unchecked")
+    Map.Entry<String, WriteRecord>[] byIssue = records.entrySet().toArray(new Map.Entry[0]);
+    Arrays.sort(byIssue, (a, b) -> Long.compare(a.getValue().issuedAt, b.getValue().issuedAt));
+    List<String> ids = new ArrayList<>(byIssue.length);
+    for (Map.Entry<String, WriteRecord> e : byIssue) {
+      ids.add(e.getKey());
+    }
+    ids.sort(WriteIds.ORDER);
+    return ids;
   }
 
   /**
@@ -251,27 +269,41 @@ final class VisibilityRules {
       List<Long> by = new ArrayList<>(t.getVisibleBy());
       List<String> lostSample = new ArrayList<>(t.getLostSample());
       Buckets visibleMs = new Buckets(points.size());
+      // the cycle's counts first, then into the book's (boxed) fields once per node
+      long acked = 0;
+      long visible = 0;
+      long maxMs = -1;
+      long[] visibleBy = new long[T_MS_ARRAY.length];
       for (WritePoint p : points) {
         if (p.getOutcome() != WriteOutcome.OK) {
           continue;
         }
-        t.setAcked(t.getAcked() + 1);
+        acked++;
         if (i < p.getHeldAtEnd().size() && p.getHeldAtEnd().get(i)) {
-          t.setVisible(t.getVisible() + 1);
+          visible++;
           Long ms = p.getVisibleMs().get(i);
           long v = ms == null ? 0 : ms;
           visibleMs.add(v);
-          t.setMaxMs(t.getMaxMs() == null ? v : Math.max(t.getMaxMs(), v));
-          for (int k = 0; k < T_MS.size(); k++) {
-            if (v <= T_MS.get(k)) {
-              by.set(k, by.get(k) + 1);
-            }
+          maxMs = Math.max(maxMs, v);
+          // T_MS ascending: v counts for every t from the first one it is within
+          for (int k = T_MS_ARRAY.length - 1; k >= 0 && v <= T_MS_ARRAY[k]; k--) {
+            visibleBy[k]++;
           }
         } else {
           t.setLost(t.getLost() + 1);
           lostBy.merge(p.getWindow().name(), 1L, Long::sum);
           if (lostSample.size() < SAMPLE) {
             lostSample.add(cycle + "/" + p.getWriteId());
+          }
+        }
+      }
+      t.setAcked(t.getAcked() + acked);
+      if (visible > 0) {
+        t.setVisible(t.getVisible() + visible);
+        t.setMaxMs(t.getMaxMs() == null ? maxMs : Math.max(t.getMaxMs(), maxMs));
+        for (int k = 0; k < visibleBy.length; k++) {
+          if (visibleBy[k] > 0) {
+            by.set(k, by.get(k) + visibleBy[k]);
           }
         }
       }
@@ -377,7 +409,7 @@ final class VisibilityRules {
         while (j < n && values[j] == values[i]) {
           j++;
         }
-        histogram.merge(String.valueOf(values[i]), (long) (j - i), Long::sum);
+        histogram.merge(LatencyHistogram.key(values[i]), (long) (j - i), Long::sum);
         i = j;
       }
     }

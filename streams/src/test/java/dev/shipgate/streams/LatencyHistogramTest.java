@@ -2,6 +2,7 @@ package dev.shipgate.streams;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -17,6 +18,19 @@ class LatencyHistogramTest {
     assertEquals(4600, LatencyHistogram.bucket(4595));
     assertEquals(5000, LatencyHistogram.bucket(4995));
     assertEquals(91_000, LatencyHistogram.bucket(90_001));
+  }
+
+  @Test
+  void shouldKeyEveryBucketByItsDecimalNumber() {
+    for (long v : new long[] {0, 7, 99, 100, 101, 999, 4595, 9_999, 10_000, 90_001, 1L << 40}) {
+      long b = LatencyHistogram.bucket(v);
+      assertEquals(String.valueOf(b), LatencyHistogram.key(b), "bucket " + b);
+    }
+    // a key not on the bucket grid (not made by bucket()) is still its number
+    assertEquals("101", LatencyHistogram.key(101));
+    assertEquals("-1", LatencyHistogram.key(-1));
+    // under 10 s one String per bucket, whatever cycle asks for it
+    assertSame(LatencyHistogram.key(4600), LatencyHistogram.key(LatencyHistogram.bucket(4595)));
   }
 
   @Test

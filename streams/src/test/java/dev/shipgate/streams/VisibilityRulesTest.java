@@ -43,4 +43,34 @@ class VisibilityRulesTest {
     assertEquals(WriteWindow.UNKNOWN, VisibilityRules.window(2000,
         VisibilityRules.faultWindow(cycle(null, List.of(INJECTED, 1000L)))));
   }
+
+  @Test
+  void shouldListACyclesIdsInIdOrderWhateverTheyWereIssuedIn() {
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 0; round < 50; round++) {
+      java.util.Map<String, WriteRecord> records = new java.util.HashMap<>();
+      List<String> expected = new java.util.ArrayList<>();
+      int n = 1 + random.nextInt(150);
+      for (int i = 1; i <= n; i++) {
+        // ids of the driver's shape, some with leading zeros or another prefix (ties of the
+        // numbers broken by the text), issued in order, a little out of order, or at random
+        String id = switch (random.nextInt(4)) {
+          case 0 -> "c3-w" + i;
+          case 1 -> "c3-w0" + i;
+          case 2 -> "x" + random.nextInt(20) + "-w" + i;
+          default -> "c3-w" + random.nextInt(40);
+        };
+        if (records.containsKey(id)) {
+          continue;
+        }
+        WriteRecord r = new WriteRecord();
+        r.issuedAt = round % 3 == 0 ? i : round % 3 == 1 ? i + random.nextInt(5)
+            : random.nextInt(1000);
+        records.put(id, r);
+        expected.add(id);
+      }
+      expected.sort(dev.shipgate.schemas.WriteIds.ORDER);
+      assertEquals(expected, VisibilityRules.inIdOrder(records), "round " + round);
+    }
+  }
 }
