@@ -7,6 +7,7 @@ import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,8 +47,10 @@ public final class ImportBench {
   public Result run() throws Exception {
     BenchBroker.deleteRecursively(work);
     Files.createDirectories(work);
+    List<Process> children = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     try (LocalStack.Running stack = LocalStack.startForTests(work.resolve("stack"), KAFKA_PORT,
-        CONTROLLER_PORT, REGISTRY_PORT)) {
+        CONTROLLER_PORT, REGISTRY_PORT);
+        SignalCleanup onSignal = new SignalCleanup(children, stack)) {
       String bootstrap = stack.bootstrapServers();
       Path file = work.resolve("phase4-partition_minority.jsonl");
       writeJsonl(file, cycles);
@@ -60,6 +63,7 @@ public final class ImportBench {
       Process p = new ProcessBuilder(Home.dir().resolve("shipgate").toString(), "import",
           file.toString(), "--campaign-id", "bench-import", "--bootstrap-servers", bootstrap,
           "--schema-registry-url", stack.registryUrl()).redirectErrorStream(true).start();
+      children.add(p);
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0) {
         throw new ShipgateException("shipgate import failed: " + out.strip());
