@@ -106,6 +106,12 @@ public final class BenchCommand implements Callable<Integer> {
       description = "streams: num.stream.threads (default: ${DEFAULT-VALUE})")
   int threads;
 
+  @Option(names = "--campaigns", defaultValue = "1",
+      description = "streams: big campaigns the --events are split over, each on an input"
+          + " partition of its own, 1-3 (with --threads, how far the judge spreads over cores"
+          + " when the work is in more than one task; default: ${DEFAULT-VALUE})")
+  int campaigns;
+
   @Option(names = "--latency-samples", defaultValue = "100",
       description = "streams: small campaigns timed on the idle instance (default: ${DEFAULT-VALUE})")
   int latencySamples;
@@ -131,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (what == What.streams) {
-      return StreamsBenchReport.run(events, runs, heap, threads, latencySamples);
+      return StreamsBenchReport.run(events, runs, heap, threads, campaigns, latencySamples);
     }
     if (what == What.cluster) {
       return ClusterScaleBench.report(events, runs);

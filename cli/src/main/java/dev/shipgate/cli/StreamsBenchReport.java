@@ -10,16 +10,21 @@ import java.util.Locale;
 final class StreamsBenchReport {
   private StreamsBenchReport() {}
 
-  static int run(long events, int runs, String heap, int threads, int samples) throws Exception {
+  static int run(long events, int runs, String heap, int threads, int campaigns, int samples)
+      throws Exception {
     if (events < 1000 || runs < 1 || samples < 1) {
       throw new ShipgateException("bench streams: expected --events >= 1000, --runs >= 1 and"
           + " --latency-samples >= 1");
     }
+    if (campaigns < 1 || campaigns > dev.shipgate.schemas.Topics.PARTITIONS) {
+      throw new ShipgateException("bench streams: --campaigns " + campaigns + ": expected 1-"
+          + dev.shipgate.schemas.Topics.PARTITIONS + " (one per input partition)");
+    }
     List<StreamsBench.Result> results = new ArrayList<>();
     for (int r = 1; r <= runs; r++) {
-      System.out.printf(Locale.ROOT, "run %d/%d: %d events, Streams -Xmx%s, %d thread(s)%n", r,
-          runs, events, heap, threads);
-      results.add(new StreamsBench(events, heap, threads, samples,
+      System.out.printf(Locale.ROOT, "run %d/%d: %d events in %d campaign(s), Streams -Xmx%s,"
+          + " %d thread(s)%n", r, runs, events, campaigns, heap, threads);
+      results.add(new StreamsBench(events, heap, threads, campaigns, samples,
           Home.dir().resolve(".shipgate").resolve("bench-streams")).run());
     }
     StreamsBench.Result first = results.get(0);
@@ -28,6 +33,10 @@ final class StreamsBenchReport {
     BenchRows.header();
     BenchRows.line(results, "streams events/s (RUNNING to lag 0)",
         StreamsBench.Result::streamsPerSec);
+    BenchRows.line(results, "streams events/s, the second half of the backlog",
+        StreamsBench.Result::streamsSecondHalfPerSec);
+    BenchRows.line(results, "ratio second half / ConsumerPerformance",
+        r -> r.streamsSecondHalfPerSec() / r.rawPerSec());
     BenchRows.line(results, "streams JVM CPU ms per 1000 events (same span)",
         StreamsBench.Result::streamsCpuMsPerThousand);
     BenchRows.line(results, "ConsumerPerformance records/s", StreamsBench.Result::rawPerSec);
