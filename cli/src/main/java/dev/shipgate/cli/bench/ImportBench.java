@@ -87,7 +87,7 @@ public final class ImportBench {
           + " records in %d ms wall: %.0f records/s%n", cycles, fileBytes / 1e6, records, wallMs,
           importPerSec);
       int size = (int) Math.max(1, bytes / Math.max(1, records));
-      double reference = producerPerformance(bootstrap, records, size);
+      double reference = producerPerformance(bootstrap, records, size, children);
       System.out.printf(Locale.ROOT, "  ProducerPerformance: %d records of %d bytes: %.0f"
           + " records/s%n", records, size, reference);
       return new Result(cycles, fileBytes, records, bytes, wallMs, importPerSec, reference);
@@ -122,13 +122,14 @@ public final class ImportBench {
     return last;
   }
 
-  private static double producerPerformance(String bootstrap, long records, int size)
-      throws Exception {
+  private static double producerPerformance(String bootstrap, long records, int size,
+      List<Process> children) throws Exception {
     Process p = new ProcessBuilder(BenchBroker.tool("org.apache.kafka.tools.ProducerPerformance",
         "--topic", "bench.producer-performance",
         "--num-records", String.valueOf(records), "--record-size", String.valueOf(size),
         "--throughput", "-1", "--producer-props", "bootstrap.servers=" + bootstrap, "acks=all",
         "enable.idempotence=true")).redirectErrorStream(true).start();
+    children.add(p);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new ShipgateException("ProducerPerformance failed: " + out.strip());

@@ -167,7 +167,7 @@ public final class StreamsBench {
         inputBytes = BenchBroker.logBytes(admin, t -> t.matches(BenchBroker.INPUTS));
       }
 
-      double[] raw = consumerPerformance(bootstrap, n);
+      double[] raw = consumerPerformance(bootstrap, n, children);
       System.out.printf(Locale.ROOT, "  ConsumerPerformance: %.0f records/s (fetch only %.0f)%n",
           raw[0], raw[1]);
       double decodeOnly = decodeOnly(bootstrap, registry, n, threads,
@@ -335,15 +335,24 @@ public final class StreamsBench {
     }
   }
 
-  /** records/s over everything, and over fetching only (without the group join). */
-  /** ConsumerPerformance over the input topics: records/s, and fetch-only records/s. */
+  /**
+   * ConsumerPerformance over the input topics: records/s over everything, and over fetching only
+   * (without the group join).
+   */
   public static double[] consumerPerformance(String bootstrap, long n) throws Exception {
+    return consumerPerformance(bootstrap, n, new ArrayList<>());
+  }
+
+  /** As above, the tool's process added to {@code children} (stopped on a signal). */
+  static double[] consumerPerformance(String bootstrap, long n, List<Process> children)
+      throws Exception {
     Process p = new ProcessBuilder(BenchBroker.tool(
         "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,
         "--include", BenchBroker.INPUTS, "--messages", String.valueOf(n), "--timeout", "60000",
         "--command-property", "isolation.level=read_committed",
         "--command-property", "auto.offset.reset=earliest", "--hide-header"))
         .redirectErrorStream(true).start();
+    children.add(p);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
       throw new ShipgateException("ConsumerPerformance failed: " + out.strip());
@@ -552,7 +561,10 @@ public final class StreamsBench {
       out.flush();
     }
     awaitLagZero(bootstrap, "bench-streams", Duration.ofMinutes(5), streams);
-    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    // HTTP/1.1, as the query server speaks: the client's default asks each new connection to
+    // upgrade to HTTP/2 (h2c), which that server ignores
+    java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+        .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
     java.net.URI uri = java.net.URI.create("http://127.0.0.1:" + HTTP_PORT + "/campaigns/" + id);
     List<Long> httpMicros = new ArrayList<>();
     int unanswered = 0;

@@ -78,7 +78,10 @@ public final class QueryServer implements AutoCloseable {
     this.metrics = new ShipgateMetrics(app);
     this.server = server;
     this.executor = executor;
-    this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    // HTTP/1.1, as the peer's server speaks: the client's default asks each new connection to
+    // upgrade to HTTP/2 (h2c), which the JDK's server ignores
+    this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(2)).build();
   }
 
   private static final String NODELAY = "sun.net.httpserver.nodelay";
