@@ -211,11 +211,7 @@ public final class StreamsBench {
         long cpuAtRunning = cpuMs(streams);
         long startMs = (running - spawned) / 1_000_000;
         Progress progress = awaitProgress(bootstrap, "bench-streams", Duration.ofMinutes(30),
-            () -> {
-              if (!streams.isAlive()) {
-                throw new ShipgateException("streams exited with " + streams.exitValue());
-              }
-            });
+            alive(streams));
         long caught = progress.caughtUp();
         double secondHalf = progress.fractionAtHalf() >= 1 ? Double.NaN
             : progress.secondHalfPerSec(n);
@@ -403,11 +399,16 @@ public final class StreamsBench {
   /** When the application's committed offsets reach the input topics' end. */
   private static long awaitLagZero(String bootstrap, String group, Duration timeout,
       Process streams) throws Exception {
-    return awaitLagZero(bootstrap, group, timeout, () -> {
+    return awaitLagZero(bootstrap, group, timeout, alive(streams));
+  }
+
+  /** A check that fails once the Streams process has exited. */
+  private static Runnable alive(Process streams) {
+    return () -> {
       if (!streams.isAlive()) {
         throw new ShipgateException("streams exited with " + streams.exitValue());
       }
-    });
+    };
   }
 
   /**
