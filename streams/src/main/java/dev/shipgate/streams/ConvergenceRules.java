@@ -176,22 +176,7 @@ final class ConvergenceRules {
 
   /** {@code sample} with the cycle's lost ids appended as cycle/id, up to {@link #LOST_SAMPLE}. */
   static List<String> withLostSample(List<String> sample, int cycle, List<String> lost) {
-    return withSample(sample, cycle, lost, LOST_SAMPLE);
-  }
-
-  /** {@code sample} with {@code ids} appended as cycle/id, up to {@code limit} in all. */
-  static List<String> withSample(List<String> sample, int cycle, List<String> ids, int limit) {
-    if (ids.isEmpty() || sample.size() >= limit) {
-      return sample;
-    }
-    List<String> out = new ArrayList<>(sample);
-    for (String id : ids) {
-      if (out.size() >= limit) {
-        break;
-      }
-      out.add(cycle + "/" + id);
-    }
-    return out;
+    return Samples.with(sample, cycle, lost, LOST_SAMPLE);
   }
 
   /**

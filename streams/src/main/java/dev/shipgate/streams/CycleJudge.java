@@ -129,9 +129,7 @@ final class CycleJudge {
       fb.setSumMin(Math.addExact(fb.getSumMin(), cc.getMinPeer()));
       List<String> lost = ConvergenceRules.distinctLostIds(cc);
       fb.setLost(Math.addExact(fb.getLost(), lost.size()));
-      if (!lost.isEmpty() && fb.getLostSample().size() < ConvergenceRules.LOST_SAMPLE) {
-        fb.setLostSample(ConvergenceRules.withLostSample(fb.getLostSample(), cb.getCycle(), lost));
-      }
+      fb.setLostSample(ConvergenceRules.withLostSample(fb.getLostSample(), cb.getCycle(), lost));
       fb.setUnacked(Math.addExact(fb.getUnacked(), cc.getUnacknowledgedApplied()));
       fb.setForeign(Math.addExact(fb.getForeign(), cc.getForeignRecords()));
       ConvergenceMath.thousandths(fb.getSumMin(), fb.getSumOk());

@@ -267,7 +267,9 @@ final class VisibilityRules {
       Map<String, Long> hist = mutable(t.getHistogram());
       Map<String, Long> lostBy = mutable(t.getLostByWindow());
       List<Long> by = new ArrayList<>(t.getVisibleBy());
-      List<String> lostSample = new ArrayList<>(t.getLostSample());
+      // this cycle's lost ids, listed only when they could enter the class's sample
+      List<String> lostIds = Samples.admits(t.getLostSample(), cycle, SAMPLE)
+          ? new ArrayList<>() : null;
       Buckets visibleMs = new Buckets(points.size());
       // the cycle's counts first, then into the book's (boxed) fields once per node
       long acked = 0;
@@ -292,8 +294,8 @@ final class VisibilityRules {
         } else {
           t.setLost(t.getLost() + 1);
           lostBy.merge(p.getWindow().name(), 1L, Long::sum);
-          if (lostSample.size() < SAMPLE) {
-            lostSample.add(cycle + "/" + p.getWriteId());
+          if (lostIds != null) {
+            lostIds.add(p.getWriteId());
           }
         }
       }
@@ -311,10 +313,9 @@ final class VisibilityRules {
       List<String> rec = cc.getRecoveredIds().getOrDefault(name, List.of());
       List<String> unexp = cc.getUnexpectedIds().getOrDefault(name, List.of());
       t.setRecovered(t.getRecovered() + rec.size());
-      t.setRecoveredSample(ConvergenceRules.withSample(t.getRecoveredSample(), cycle, rec, SAMPLE));
+      t.setRecoveredSample(Samples.with(t.getRecoveredSample(), cycle, rec, SAMPLE));
       t.setUnexpected(t.getUnexpected() + unexp.size());
-      t.setUnexpectedSample(ConvergenceRules.withSample(t.getUnexpectedSample(), cycle, unexp,
-          SAMPLE));
+      t.setUnexpectedSample(Samples.with(t.getUnexpectedSample(), cycle, unexp, SAMPLE));
       long indeterminate = 0;
       Set<String> unexpSet = new HashSet<>(unexp);
       for (WritePoint p : points) {
@@ -328,7 +329,9 @@ final class VisibilityRules {
       t.setHistogram(hist);
       t.setLostByWindow(lostBy);
       t.setVisibleBy(by);
-      t.setLostSample(lostSample);
+      if (lostIds != null) {
+        t.setLostSample(Samples.with(t.getLostSample(), cycle, lostIds, SAMPLE));
+      }
     }
     Buckets[] writeMs = new Buckets[WINDOWS.length];
     Buckets[] everywhereMs = new Buckets[WINDOWS.length];

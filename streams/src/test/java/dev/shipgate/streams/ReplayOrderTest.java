@@ -142,6 +142,129 @@ class ReplayOrderTest {
     }
   }
 
+  @Test
+  void shouldGiveTheSameFinalOutputsWhateverOrderItsCyclesAreJudgedIn() throws Exception {
+    // more lost ids than a sample holds, spread over the cycles: each cycle's evidence kept
+    // together, the cycles in shuffled orders (as tasks judging cycles apart would fold them)
+    List<List<SpecificRecord>> cycles = LossyCampaign.cycles("lossy-1");
+    List<SpecificRecord> inOrder = LossyCampaign.events("lossy-1", cycles);
+    Map<String, String> first = finalsOf(inOrder);
+    Random random = new Random(11);
+    for (int s = 1; s <= SHUFFLES; s++) {
+      List<List<SpecificRecord>> shuffled = new ArrayList<>(cycles);
+      java.util.Collections.shuffle(shuffled, random);
+      Map<String, String> other = finalsOf(LossyCampaign.events("lossy-1", shuffled));
+      List<String> differing = new ArrayList<>();
+      first.forEach((k, v) -> {
+        if (!v.equals(other.get(k))) {
+          differing.add(k);
+        }
+      });
+      assertEquals(first.keySet(), other.keySet(), "cycle order " + s);
+      assertEquals(List.of(), differing, "cycle order " + s + " gave other final records");
+    }
+    try (Harness h = new Harness()) {
+      h.sendAll(inOrder);
+      // the samples are full and are the lowest cycles' ids
+      FaultBoundsCheck.lostSampleOfLowestCycles(h.bounds().get("lossy-1/partition_minority")
+          .getLostIdsSample());
+      List<String> nodeSample = h.visibility().get("lossy-1/partition_minority").getNodes()
+          .get(1).getLostSample();
+      assertEquals(VisibilityRules.SAMPLE, nodeSample.size());
+      assertEquals("1/" + Events.write("lossy-1", "partition_minority", 1, 1, WriteOutcome.OK)
+          .getWriteId(), nodeSample.get(0));
+      assertEquals(4, Samples.cycleOf(nodeSample.get(nodeSample.size() - 1)));
+    }
+  }
+
+  private static Map<String, String> finalsOf(List<SpecificRecord> events) throws Exception {
+    try (Harness h = new Harness()) {
+      h.sendAll(events);
+      Map<String, String> finals = new TreeMap<>();
+      h.campaigns().forEach((k, v) -> finals.put("campaign " + k, hex(v)));
+      h.phases().forEach((k, v) -> finals.put("phase " + k, hex(v)));
+      h.bounds().forEach((k, v) -> finals.put("bound " + k, hex(v)));
+      h.visibility().forEach((k, v) -> finals.put("visibility " + k, hex(v)));
+      h.cycles().forEach((k, v) -> finals.put("cycle " + k, hex(v)));
+      assertTrue(h.deadLetters().isEmpty(), "nothing refused: " + h.deadLetters());
+      return finals;
+    }
+  }
+
+  /** What the checks on a bound's lost-id sample need. */
+  static final class FaultBoundsCheck {
+    private FaultBoundsCheck() {}
+
+    /** In cycle order, and the first cycle's ids first. */
+    static void lostSampleOfLowestCycles(List<String> sample) {
+      assertTrue(sample.size() > 20, "a sample of more than one cycle: " + sample);
+      for (int i = 1; i < sample.size(); i++) {
+        assertTrue(Samples.cycleOf(sample.get(i - 1)) <= Samples.cycleOf(sample.get(i)),
+            "in cycle order: " + sample);
+      }
+      assertEquals(1, Samples.cycleOf(sample.get(0)));
+    }
+  }
+
+  /**
+   * A phase 4 campaign of one class, 12 cycles of 20 writes, node b missing 6 of each cycle's
+   * acknowledged writes at the end of the settle: 72 lost ids, more than a node's visibility
+   * sample holds.
+   */
+  static final class LossyCampaign {
+    private LossyCampaign() {}
+
+    static final String FAULT = "partition_minority";
+
+    /** Each cycle's writes, fault events and polls, in the order the driver publishes them. */
+    static List<List<SpecificRecord>> cycles(String campaign) {
+      List<List<SpecificRecord>> out = new ArrayList<>();
+      for (int cycle = 1; cycle <= 12; cycle++) {
+        List<SpecificRecord> events = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int seq = 1; seq <= 20; seq++) {
+          WriteResult w = Events.write(campaign, FAULT, cycle, seq, WriteOutcome.OK);
+          events.add(w);
+          ids.add(w.getWriteId());
+        }
+        for (FaultAction a : List.of(FaultAction.INJECTED, FaultAction.HEALED)) {
+          events.add(FaultEvent.newBuilder().setCampaignId(campaign)
+              .setEventId(UUID.nameUUIDFromBytes((campaign + cycle + a).getBytes()).toString())
+              .setEventTime(Events.T0.plusSeconds(cycle)).setPhase(4).setFault(FAULT)
+              .setCycle(cycle).setTargetNode("a").setAction(a).setMechanism("test")
+              .setEvidence("seen").build());
+        }
+        List<NodeObservation> nodes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+          List<String> held = i == 1 ? ids.subList(6, ids.size()) : ids;
+          nodes.add(NodeObservation.newBuilder().setNode(Events.NODES.get(i)).setNodeIndex(i)
+              .setCount((long) held.size()).setRawCount(String.valueOf(held.size()))
+              .setIds(new ArrayList<>(held)).build());
+        }
+        events.add(Observation.newBuilder().setCampaignId(campaign)
+            .setEventId(UUID.nameUUIDFromBytes((campaign + cycle + "final").getBytes())
+                .toString())
+            .setEventTime(Events.T0.plusSeconds(cycle).plusMillis(500)).setPhase(4)
+            .setFault(FAULT).setCycle(cycle).setFinal$(true).setNodes(nodes)
+            .setCycleWrites(20L).setCycleFaults(2L).build());
+        out.add(events);
+      }
+      return out;
+    }
+
+    /** STARTED, the cycles' events in the order given, FINISHED with its manifest. */
+    static List<SpecificRecord> events(String campaign, List<List<SpecificRecord>> cycles) {
+      List<SpecificRecord> out = new ArrayList<>();
+      out.add(Events.started(campaign, Events.config(List.of(4), List.of(FAULT))
+          .setCyclesPerFault(12).setWritesPerCycle(20).build()));
+      cycles.forEach(out::addAll);
+      out.add(CampaignEvent.newBuilder(Events.finished(campaign, Events.T0.plusSeconds(600)))
+          .setManifest(Map.of("4/writes", 240L, "4/faults", 24L, "4/observations", 12L))
+          .build());
+      return out;
+    }
+  }
+
   private static String hex(SpecificRecord r) {
     try {
       ByteBuffer b = (ByteBuffer) r.getClass().getMethod("toByteBuffer").invoke(r);
