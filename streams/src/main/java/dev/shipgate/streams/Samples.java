@@ -43,6 +43,29 @@ final class Samples {
     return out;
   }
 
+  /**
+   * Two samples of different cycles as one: both in cycle order, the result too, cut to
+   * {@code limit} ({@code sample}'s entries first where a cycle is in both, which a class's
+   * cycles, each judged once, never are).
+   */
+  static List<String> merge(List<String> sample, List<String> more, int limit) {
+    if (more.isEmpty() || !admits(sample, cycleOf(more.get(0)), limit)) {
+      return sample;
+    }
+    List<String> out = new ArrayList<>(Math.min(limit, sample.size() + more.size()));
+    int i = 0;
+    int j = 0;
+    while (out.size() < limit && (i < sample.size() || j < more.size())) {
+      if (j >= more.size()
+          || (i < sample.size() && cycleOf(sample.get(i)) <= cycleOf(more.get(j)))) {
+        out.add(sample.get(i++));
+      } else {
+        out.add(more.get(j++));
+      }
+    }
+    return out;
+  }
+
   /** The cycle of a {@code cycle/id} entry. */
   static int cycleOf(String entry) {
     int slash = entry.indexOf('/');

@@ -238,6 +238,107 @@ final class VisibilityRules {
   /** Folds a closed cycle ({@code cc} and its {@code points}) into its class's book. */
   static void fold(VisibilityBook book, CycleBook cb, CycleConvergence cc,
       List<WritePoint> points) {
+    merge(book, contribution(cb, cc, points));
+  }
+
+  /**
+   * What one closed cycle adds to its class's book: a book of that cycle alone, small and of fixed
+   * size whatever the cycle's writes, to be {@link #merge merged} into the class's book wherever
+   * that book is kept.
+   */
+  static VisibilityBook contribution(CycleBook cb, CycleConvergence cc, List<WritePoint> points) {
+    VisibilityBook book = empty();
+    foldInto(book, cb, cc, points);
+    return book;
+  }
+
+  /**
+   * Adds {@code part} (a {@link #contribution}, or a book of other cycles than {@code book}'s) into
+   * {@code book}. Sums and maxima add up in any order; each id sample keeps the lowest cycles'
+   * ids ({@link Samples}); a node's names are the first 8 met.
+   */
+  static void merge(VisibilityBook book, VisibilityBook part) {
+    book.setCycles(book.getCycles() + part.getCycles());
+    book.setMaxEventTime(Math.max(book.getMaxEventTime(), part.getMaxEventTime()));
+    book.setAnyIds(book.getAnyIds() || part.getAnyIds());
+    List<NodeTally> parts = part.getNodes();
+    if (!parts.isEmpty()) {
+      node(book, parts.size() - 1);
+    }
+    for (int i = 0; i < parts.size(); i++) {
+      mergeNode(book.getNodes().get(i), parts.get(i));
+    }
+    for (int k = 0; k < WINDOWS.length; k++) {
+      WindowTally w = book.getWindows().get(k);
+      WindowTally p = part.getWindows().get(k);
+      w.setAttempted(w.getAttempted() + p.getAttempted());
+      w.setOk(w.getOk() + p.getOk());
+      w.setLost(w.getLost() + p.getLost());
+      if (!p.getWriteHistogram().isEmpty()) {
+        w.setWriteHistogram(added(w.getWriteHistogram(), p.getWriteHistogram()));
+      }
+      if (!p.getVisibilityHistogram().isEmpty()) {
+        w.setVisibilityHistogram(added(w.getVisibilityHistogram(), p.getVisibilityHistogram()));
+      }
+    }
+  }
+
+  private static void mergeNode(NodeTally t, NodeTally p) {
+    List<String> names = t.getNodeNames();
+    for (String name : p.getNodeNames()) {
+      if (!names.contains(name) && names.size() < 8) {
+        names = new ArrayList<>(names);
+        names.add(name);
+      }
+    }
+    t.setNodeNames(names);
+    t.setUnreadableCycles(t.getUnreadableCycles() + p.getUnreadableCycles());
+    t.setAcked(t.getAcked() + p.getAcked());
+    t.setVisible(t.getVisible() + p.getVisible());
+    t.setLost(t.getLost() + p.getLost());
+    t.setRecovered(t.getRecovered() + p.getRecovered());
+    t.setUnexpected(t.getUnexpected() + p.getUnexpected());
+    t.setIndeterminateApplied(t.getIndeterminateApplied() + p.getIndeterminateApplied());
+    t.setDuplicated(t.getDuplicated() + p.getDuplicated());
+    if (p.getMaxMs() != null) {
+      t.setMaxMs(t.getMaxMs() == null ? p.getMaxMs() : Math.max(t.getMaxMs(), p.getMaxMs()));
+    }
+    List<Long> by = t.getVisibleBy();
+    List<Long> pby = p.getVisibleBy();
+    for (int k = 0; k < pby.size(); k++) {
+      if (pby.get(k) != 0) {
+        if (!(by instanceof ArrayList)) {
+          by = new ArrayList<>(by);
+        }
+        while (by.size() <= k) {
+          by.add(0L);
+        }
+        by.set(k, by.get(k) + pby.get(k));
+      }
+    }
+    t.setVisibleBy(by);
+    if (!p.getHistogram().isEmpty()) {
+      t.setHistogram(added(t.getHistogram(), p.getHistogram()));
+    }
+    if (!p.getLostByWindow().isEmpty()) {
+      t.setLostByWindow(added(t.getLostByWindow(), p.getLostByWindow()));
+    }
+    t.setLostSample(Samples.merge(t.getLostSample(), p.getLostSample(), SAMPLE));
+    t.setRecoveredSample(Samples.merge(t.getRecoveredSample(), p.getRecoveredSample(), SAMPLE));
+    t.setUnexpectedSample(Samples.merge(t.getUnexpectedSample(), p.getUnexpectedSample(),
+        SAMPLE));
+  }
+
+  /** {@code counts} with {@code more} added, key by key. */
+  private static Map<String, Long> added(Map<String, Long> counts, Map<String, Long> more) {
+    Map<String, Long> out = mutable(counts);
+    more.forEach((k, v) -> out.merge(k, v, Long::sum));
+    return out;
+  }
+
+  /** The body of a fold, into {@code book}: {@link #contribution} runs it on an empty book. */
+  private static void foldInto(VisibilityBook book, CycleBook cb, CycleConvergence cc,
+      List<WritePoint> points) {
     book.setCycles(book.getCycles() + 1);
     book.setMaxEventTime(Math.max(book.getMaxEventTime(), cb.getMaxEventTime()));
     List<NodeHeld> finals = cb.getNodes() == null ? List.of() : cb.getNodes();

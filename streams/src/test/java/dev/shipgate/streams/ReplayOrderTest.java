@@ -174,6 +174,13 @@ class ReplayOrderTest {
       assertEquals("1/" + Events.write("lossy-1", "partition_minority", 1, 1, WriteOutcome.OK)
           .getWriteId(), nodeSample.get(0));
       assertEquals(4, Samples.cycleOf(nodeSample.get(nodeSample.size() - 1)));
+      var c = h.visibility().get("lossy-1/partition_minority").getNodes().get(2);
+      assertEquals(24, c.getRecovered(), "node c: 2 recovered in each of 12 cycles");
+      assertEquals(VisibilityRules.SAMPLE, c.getRecoveredSample().size());
+      assertEquals(1, Samples.cycleOf(c.getRecoveredSample().get(0)));
+      assertEquals(6, c.getUnexpected(), "an indeterminate write applied in each even cycle");
+      assertTrue(h.visibility().get("lossy-1/partition_minority").getWindows().stream()
+          .mapToLong(w -> w.getAttempted()).sum() == 240);
     }
   }
 
@@ -209,7 +216,9 @@ class ReplayOrderTest {
   /**
    * A phase 4 campaign of one class, 12 cycles of 20 writes, node b missing 6 of each cycle's
    * acknowledged writes at the end of the settle: 72 lost ids, more than a node's visibility
-   * sample holds.
+   * sample holds; node c missing 2 at the seed's settle point that it holds at the end
+   * (recovered), an indeterminate write applied in every even cycle (unexpected), and read times
+   * that differ from cycle to cycle (latency histograms of several buckets).
    */
   static final class LossyCampaign {
     private LossyCampaign() {}
@@ -223,7 +232,8 @@ class ReplayOrderTest {
         List<SpecificRecord> events = new ArrayList<>();
         List<String> ids = new ArrayList<>();
         for (int seq = 1; seq <= 20; seq++) {
-          WriteResult w = Events.write(campaign, FAULT, cycle, seq, WriteOutcome.OK);
+          WriteResult w = Events.write(campaign, FAULT, cycle, seq,
+              seq == 20 && cycle % 2 == 0 ? WriteOutcome.INDETERMINATE : WriteOutcome.OK);
           events.add(w);
           ids.add(w.getWriteId());
         }
@@ -234,13 +244,24 @@ class ReplayOrderTest {
               .setCycle(cycle).setTargetNode("a").setAction(a).setMechanism("test")
               .setEvidence("seen").build());
         }
+        List<NodeObservation> seedNodes = new ArrayList<>();
         List<NodeObservation> nodes = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
           List<String> held = i == 1 ? ids.subList(6, ids.size()) : ids;
-          nodes.add(NodeObservation.newBuilder().setNode(Events.NODES.get(i)).setNodeIndex(i)
-              .setCount((long) held.size()).setRawCount(String.valueOf(held.size()))
-              .setIds(new ArrayList<>(held)).build());
+          List<String> atSeed = new ArrayList<>(held);
+          if (i == 2) {
+            atSeed.removeAll(ids.subList(6, 8));
+          }
+          seedNodes.add(node(i, atSeed, Events.T0.plusSeconds(cycle).plusMillis(200)));
+          nodes.add(node(i, held, Events.T0.plusSeconds(cycle)
+              .plusMillis(300 + (137L * cycle * (i + 1)) % 4000)));
         }
+        events.add(Observation.newBuilder().setCampaignId(campaign)
+            .setEventId(UUID.nameUUIDFromBytes((campaign + cycle + "seed").getBytes())
+                .toString())
+            .setEventTime(Events.T0.plusSeconds(cycle).plusMillis(250)).setPhase(4)
+            .setFault(FAULT).setCycle(cycle).setFinal$(false).setSeedPoint(true)
+            .setNodes(seedNodes).build());
         events.add(Observation.newBuilder().setCampaignId(campaign)
             .setEventId(UUID.nameUUIDFromBytes((campaign + cycle + "final").getBytes())
                 .toString())
@@ -252,6 +273,12 @@ class ReplayOrderTest {
       return out;
     }
 
+    private static NodeObservation node(int i, List<String> held, java.time.Instant readAt) {
+      return NodeObservation.newBuilder().setNode(Events.NODES.get(i)).setNodeIndex(i)
+          .setCount((long) held.size()).setRawCount(String.valueOf(held.size()))
+          .setIds(new ArrayList<>(held)).setReadAt(readAt).build();
+    }
+
     /** STARTED, the cycles' events in the order given, FINISHED with its manifest. */
     static List<SpecificRecord> events(String campaign, List<List<SpecificRecord>> cycles) {
       List<SpecificRecord> out = new ArrayList<>();
@@ -259,7 +286,7 @@ class ReplayOrderTest {
           .setCyclesPerFault(12).setWritesPerCycle(20).build()));
       cycles.forEach(out::addAll);
       out.add(CampaignEvent.newBuilder(Events.finished(campaign, Events.T0.plusSeconds(600)))
-          .setManifest(Map.of("4/writes", 240L, "4/faults", 24L, "4/observations", 12L))
+          .setManifest(Map.of("4/writes", 240L, "4/faults", 24L, "4/observations", 24L))
           .build());
       return out;
     }

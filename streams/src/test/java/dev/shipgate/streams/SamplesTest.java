@@ -71,6 +71,39 @@ class SamplesTest {
   }
 
   @Test
+  void shouldMergeSamplesOfOtherCyclesInAnyOrder() {
+    Random random = new Random(5);
+    for (int round = 0; round < 200; round++) {
+      int cycles = 1 + random.nextInt(30);
+      int limit = 1 + random.nextInt(25);
+      // each cycle's own sample, as a contribution carries it, then merged in a random order
+      List<List<String>> parts = new ArrayList<>();
+      List<String> expected = new ArrayList<>();
+      for (int c = 1; c <= cycles; c++) {
+        List<String> ids = idsOf(c, random);
+        parts.add(Samples.with(List.of(), c, ids, limit));
+        for (String id : ids) {
+          expected.add(c + "/" + id);
+        }
+      }
+      Collections.shuffle(parts, random);
+      // merged pairwise into bigger samples too, as two books of other cycles would be
+      List<String> left = List.of();
+      List<String> right = List.of();
+      for (int i = 0; i < parts.size(); i++) {
+        if (i % 2 == 0) {
+          left = Samples.merge(left, parts.get(i), limit);
+        } else {
+          right = Samples.merge(right, parts.get(i), limit);
+        }
+      }
+      expected.sort(java.util.Comparator.comparingInt(Samples::cycleOf));
+      assertEquals(expected.subList(0, Math.min(limit, expected.size())),
+          Samples.merge(left, right, limit), "round " + round);
+    }
+  }
+
+  @Test
   void shouldReadTheCycleOfAnEntry() {
     assertEquals(12, Samples.cycleOf("12/c3-w5"));
     assertEquals(7, Samples.cycleOf("7/a/b"));
