@@ -2,54 +2,38 @@ package dev.shipgate.streams;
 
 import dev.shipgate.events.CampaignConfig;
 import dev.shipgate.events.WriteOutcome;
-import dev.shipgate.results.Alert;
-import dev.shipgate.results.AlertKind;
 import dev.shipgate.results.CycleConvergence;
-import dev.shipgate.results.FaultBound;
-import dev.shipgate.schemas.ConvergenceMath;
 import dev.shipgate.state.CampaignBook;
 import dev.shipgate.state.CycleBook;
-import dev.shipgate.state.FaultBook;
+import dev.shipgate.state.CycleDigest;
 import dev.shipgate.state.VisibilityBook;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
- * Judges a phase 4 cycle into its fault class once the cycle's evidence is complete: its
- * {@link CycleConvergence}, its share of the class's {@link FaultBook} and visibility book, the
- * class's {@link FaultBound} so far (with an alert when it falls below its threshold), and its
- * per-write state dropped. A cycle is complete when its final observation and every write and
- * fault event that observation announced are in, or its imported tally and observation.
+ * Judges a phase 4 cycle once its evidence is complete: its {@link CycleConvergence} published,
+ * its per-write state dropped, and what it adds to its fault class, a {@link CycleDigest}, handed
+ * to the class's books ({@link ClassBooks}). A cycle is complete when its final observation and
+ * every write and fault event that observation announced are in, or its imported tally and
+ * observation.
  *
- * <p>A class's bound so far and its visibility summary are emitted at once when the evidence is
- * live ({@link LiveCommits}); judged from a backlog (an import, a replay, a restart), once per
- * class at the task's next commit ({@link #emitPending}), as Kafka Streams' record cache does for
- * a table: one record per class and commit with the state so far, instead of one per cycle (each
- * costs a bound, a summary, their hashes and their encodings). A class of a campaign judged in
- * the meantime is skipped: its final bound is out.
+ * <p>The digest is all the class needs of a cycle, so the cycle can be judged where its evidence
+ * is and the class kept elsewhere (docs/cycle-tasks.md); today both are in the campaign's task.
  */
 final class CycleJudge {
-  /** A class whose bound changed on backlog evidence, the latest stamp of that evidence. */
-  private record Pending(String campaign, String fault, long timestamp) {}
-
   private final OpenWrites writes;
   private final Decoded<CycleBook> cycles;
-  private final Decoded<FaultBook> faults;
-  private final Decoded<VisibilityBook> visibility;
+  private final ClassBooks classes;
   private final JudgeOutputs out;
-  private final Map<String, Pending> pending = new LinkedHashMap<>();
-  private boolean deferring;
 
-  CycleJudge(OpenWrites writes, Decoded<CycleBook> cycles, Decoded<FaultBook> faults,
-      Decoded<VisibilityBook> visibility, JudgeOutputs out) {
+  CycleJudge(OpenWrites writes, Decoded<CycleBook> cycles, ClassBooks classes,
+      JudgeOutputs out) {
     this.writes = writes;
     this.cycles = cycles;
-    this.faults = faults;
-    this.visibility = visibility;
+    this.classes = classes;
     this.out = out;
   }
 
@@ -98,7 +82,7 @@ final class CycleJudge {
     }
   }
 
-  /** The cycle's convergence into its class, its per-write state dropped. */
+  /** The cycle judged: its convergence out, its per-write state dropped, its digest folded. */
   private void close(String campaign, CampaignBook book, String key, CycleBook cb) {
     WriteTally tally = writes.tallyOrEmpty(WriteTally.ofCycle(key));
     cb.setSeenWrites(tally.distinct);
@@ -108,6 +92,7 @@ final class CycleJudge {
     records.forEach((id, r) -> outcomes.put(id, r.outcome()));
     CampaignConfig config = Evidence.config(book);
     CycleConvergence cc = ConvergenceRules.cycle(campaign, cb, outcomes, config);
+    VisibilityBook contribution = null;
     if (!records.isEmpty()) {
       // slow or lost: the set checker's lists on the cycle, its points into the class's book
       VisibilityRules.CycleSets sets = VisibilityRules.cycle(cb, records);
@@ -115,134 +100,32 @@ final class CycleJudge {
       cc.setUnexpectedIds(new LinkedHashMap<>(sets.unexpected()));
       cc.setDuplicatedIds(new LinkedHashMap<>(sets.duplicated()));
       cc.setCountedAtSeedPoint(sets.countedAtSeedPoint());
-      String faultKey = Keys.fault(campaign, cb.getFault());
-      VisibilityBook vb = visibility(faultKey);
-      VisibilityRules.fold(vb, cb, cc, sets.points());
-      visibility.put(faultKey, vb);
+      contribution = VisibilityRules.contribution(cb, cc, sets.points());
       if (cb.getCycle() <= VisibilityRules.POINT_CYCLES) {
         cc.setPoints(sets.points());
       }
     }
-    FaultBook fb = fault(campaign, cb.getFault());
-    try {
-      fb.setSumOk(Math.addExact(fb.getSumOk(), cc.getOk()));
-      fb.setSumMin(Math.addExact(fb.getSumMin(), cc.getMinPeer()));
-      List<String> lost = ConvergenceRules.distinctLostIds(cc);
-      fb.setLost(Math.addExact(fb.getLost(), lost.size()));
-      fb.setLostSample(ConvergenceRules.withLostSample(fb.getLostSample(), cb.getCycle(), lost));
-      fb.setUnacked(Math.addExact(fb.getUnacked(), cc.getUnacknowledgedApplied()));
-      fb.setForeign(Math.addExact(fb.getForeign(), cc.getForeignRecords()));
-      ConvergenceMath.thousandths(fb.getSumMin(), fb.getSumOk());
-      fb.setCycles(fb.getCycles() + 1);
-    } catch (ArithmeticException e) {
-      // never reached within the evidence ceilings; if it were, no bound beats a wrapped one
-      fb.setCheckError("sums out of range after cycle " + cb.getCycle() + " (" + e.getMessage()
-          + "); not judged");
-    }
-    fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), cb.getMaxEventTime()));
+    List<String> lost = ConvergenceRules.distinctLostIds(cc);
+    CycleDigest digest = CycleDigest.newBuilder()
+        .setCampaignId(campaign)
+        .setFault(cb.getFault())
+        .setCycle(cb.getCycle())
+        .setOk(cc.getOk())
+        .setMinPeer(cc.getMinPeer())
+        .setLost(lost.size())
+        .setLostSample(Samples.with(List.of(), cb.getCycle(), lost,
+            ConvergenceRules.LOST_SAMPLE))
+        .setUnacked(cc.getUnacknowledgedApplied())
+        .setForeign(cc.getForeignRecords())
+        .setMaxEventTime(cb.getMaxEventTime())
+        .setVisibility(contribution)
+        .build();
     cb.setClosed(true);
     cb.setNodes(null);
     cb.setCounted(null);
     cycles.put(key, cb);
     writes.delete(WriteTally.ofCycle(key));
-    faults.put(Keys.fault(campaign, cb.getFault()), fb);
     out.forward(key, cc); // a cycle is judged once: nothing to compare it with
-    changed(campaign, book, fb);
-  }
-
-  /**
-   * From now on a backlog's bounds and summaries wait for the task's commit, whose flush calls
-   * {@link #emitPending} (without it they are emitted at once).
-   */
-  void deferToCommits() {
-    deferring = true;
-  }
-
-  /**
-   * The class's book changed on the evidence being handled: its bound so far and its visibility
-   * summary, at once when that evidence is live, else at the next commit.
-   */
-  void changed(String campaign, CampaignBook book, FaultBook fb) {
-    if (!deferring || out.live()) {
-      emitClass(campaign, book, fb);
-      return;
-    }
-    String faultKey = Keys.fault(campaign, fb.getFault());
-    Pending was = pending.get(faultKey);
-    long ts = was == null ? out.timestamp() : Math.max(was.timestamp(), out.timestamp());
-    pending.put(faultKey, new Pending(campaign, fb.getFault(), ts));
-  }
-
-  /**
-   * Before the task commits: the bound so far and the visibility summary of every class changed
-   * since the last commit, unless its campaign was judged since ({@code books}: a campaign's book,
-   * or null).
-   */
-  void emitPending(Function<String, CampaignBook> books) {
-    if (pending.isEmpty()) {
-      return;
-    }
-    List<Pending> due = new ArrayList<>(pending.values());
-    pending.clear();
-    for (Pending p : due) {
-      CampaignBook book = books.apply(p.campaign());
-      if (book == null || book.getJudged()) {
-        continue;
-      }
-      out.at(p.timestamp());
-      emitClass(p.campaign(), book, fault(p.campaign(), p.fault()));
-    }
-  }
-
-  private void emitClass(String campaign, CampaignBook book, FaultBook fb) {
-    emitBound(campaign, book, fb);
-    String faultKey = Keys.fault(campaign, fb.getFault());
-    VisibilityBook vb = visibility.get(faultKey);
-    if (vb != null) {
-      out.emit(faultKey, VisibilityRules.summary(campaign, fb.getFault(), vb,
-          Evidence.config(book), true));
-    }
-  }
-
-  private VisibilityBook visibility(String faultKey) {
-    VisibilityBook vb = visibility.get(faultKey);
-    return vb != null ? vb : VisibilityRules.empty();
-  }
-
-  /** The class's book, or an empty one (not stored) when there is none. */
-  FaultBook fault(String campaign, String fault) {
-    FaultBook fb = faults.get(Keys.fault(campaign, fault));
-    return fb != null ? fb : FaultBook.newBuilder().setFault(fault).build();
-  }
-
-  /** Stores the class's book. */
-  void put(String campaign, FaultBook fb) {
-    faults.put(Keys.fault(campaign, fb.getFault()), fb);
-  }
-
-  /** The class's bound so far (PENDING unless final), and an alert when it falls below. */
-  private void emitBound(String campaign, CampaignBook book, FaultBook fb) {
-    FaultBound bound = ConvergenceRules.bound(campaign, fb, Evidence.config(book),
-        Evidence.thresholds(book), !book.getJudged());
-    if (bound == null) {
-      return;
-    }
-    Boolean previous = fb.getSeedPass();
-    if (previous == null || previous != bound.getSeedPass()) {
-      fb.setSeedPass(bound.getSeedPass());
-      put(campaign, fb);
-      if (!bound.getSeedPass()) {
-        out.forward(campaign, Alert.newBuilder()
-            .setCampaignId(campaign)
-            .setKind(AlertKind.THRESHOLD_BREACHED)
-            .setMessage(ConvergenceRules.seedReason(fb.getFault(), bound.getBound(),
-                bound.getThreshold()))
-            .setPhase(4)
-            .setFault(fb.getFault())
-            .setEventTime(bound.getUpdatedAt())
-            .build());
-      }
-    }
-    out.emit(Keys.fault(campaign, fb.getFault()), bound);
+    classes.fold(book, digest);
   }
 }

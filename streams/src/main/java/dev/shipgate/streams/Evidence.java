@@ -34,7 +34,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * <ul>
  *   <li>a phase 4 cycle whose final observation and announced writes and fault events are in (or
  *       its imported tally and observation), by the {@link CycleJudge}: its convergence, its
- *       class's bound so far (PENDING until the campaign is final), its per-write state dropped;
+ *       per-write state dropped, its digest folded into its class ({@link ClassBooks}: the
+ *       class's bound so far, PENDING until the campaign is final);
  *   <li>the campaign, by the {@link CampaignCompletion}: its pending state while evidence is
  *       missing, and once everything announced is in, the phase verdicts and the campaign
  *       verdict, published once.
@@ -59,6 +60,7 @@ final class Evidence {
   private final Decoded<CampaignBook> books;
   private final Decoded<CycleBook> cycles;
   private final JudgeOutputs out;
+  private final ClassBooks classes;
   private final CycleJudge cycleJudge;
   private final CampaignCompletion completion;
   private final SilenceWatch watch;
@@ -77,13 +79,13 @@ final class Evidence {
     this.books = new Decoded<>(stores.books(), KEPT_CAMPAIGNS);
     this.cycles = new Decoded<>(stores.cycles(), KEPT_CYCLES);
     this.out = new JudgeOutputs(context, stores, component, encoder);
-    this.cycleJudge = new CycleJudge(writes, cycles,
-        new Decoded<>(stores.faults(), KEPT_CLASSES),
+    this.classes = new ClassBooks(new Decoded<>(stores.faults(), KEPT_CLASSES),
         new Decoded<>(stores.visibility(), KEPT_CLASSES), out);
+    this.cycleJudge = new CycleJudge(writes, cycles, classes, out);
     this.completion = new CampaignCompletion(stores, writes, books, cycles, out, cycleJudge);
     this.watch = new SilenceWatch(this, stores, context.currentSystemTimeMs());
-    if (BeforeCommit.install(context, stores, () -> cycleJudge.emitPending(books::get))) {
-      cycleJudge.deferToCommits();
+    if (BeforeCommit.install(context, stores, () -> classes.emitPending(books::get))) {
+      classes.deferToCommits();
     }
   }
 
@@ -365,11 +367,11 @@ final class Evidence {
       noteFault(book, c.getFault());
       books.put(campaign, book);
       if (c.getError() != null) {
-        FaultBook fb = cycleJudge.fault(campaign, c.getFault());
+        FaultBook fb = classes.fault(campaign, c.getFault());
         fb.setCheckError(check + " failed: " + c.getError());
         fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
-        cycleJudge.put(campaign, fb);
-        cycleJudge.changed(campaign, book, fb);
+        classes.put(campaign, fb);
+        classes.changed(campaign, book, fb);
       } else if ("phase4.cycle".equals(check)) {
         String key = Keys.cycle(campaign, c.getFault(), c.getCycle());
         CycleBook cb = cycle(key, c.getFault(), c.getCycle());
@@ -389,15 +391,15 @@ final class Evidence {
         cycleJudge.markCompletable(WriteTally.ofCycle(key));
         cycleJudge.closeIfComplete(campaign, book, key, cb);
       } else if ("phase4.bound".equals(check)) {
-        FaultBook fb = cycleJudge.fault(campaign, c.getFault());
+        FaultBook fb = classes.fault(campaign, c.getFault());
         fb.setImportedBound(c.getValues().get("bound").trim());
         Long cpf = c.getMetrics().get("cycles_per_fault");
         Long wpc = c.getMetrics().get("writes_per_cycle");
         fb.setImportedCycles(cpf == null ? null : cpf.intValue());
         fb.setImportedWritesPerCycle(wpc == null ? null : wpc.intValue());
         fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
-        cycleJudge.put(campaign, fb);
-        cycleJudge.changed(campaign, book, fb);
+        classes.put(campaign, fb);
+        classes.changed(campaign, book, fb);
       }
     }
     String slot = FinalJudge.checkSlot(c);
@@ -459,13 +461,13 @@ final class Evidence {
       if (f.getPhase() == 4) {
         noteFault(book, f.getFault());
         books.put(campaign, book);
-        FaultBook fb = cycleJudge.fault(campaign, f.getFault());
+        FaultBook fb = classes.fault(campaign, f.getFault());
         if (fb.getNotApplied() == null) {
           fb.setNotApplied(reason);
         }
         fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), f.getEventTime().toEpochMilli()));
-        cycleJudge.put(campaign, fb);
-        cycleJudge.changed(campaign, book, fb);
+        classes.put(campaign, fb);
+        classes.changed(campaign, book, fb);
       }
     }
     completion.advance(campaign, book);

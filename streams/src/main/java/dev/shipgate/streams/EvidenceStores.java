@@ -78,7 +78,7 @@ public final class EvidenceStores {
         writeBack(FAULTS, StateSerde.<FaultBook>of(FaultBook.getClassSchema())),
         store(CHECKS, StateSerde.<CheckResult>of(CheckResult.getClassSchema())),
         // what an emit puts is written through, uncached: a backlog's bounds are emitted at the
-        // start of a commit's flush (CycleJudge, BeforeCommit), and a store whose cache Kafka
+        // start of a commit's flush (ClassBooks, BeforeCommit), and a store whose cache Kafka
         // Streams flushed before that would keep those puts out of the commit
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED), Serdes.String(),
             Serdes.Long()),
