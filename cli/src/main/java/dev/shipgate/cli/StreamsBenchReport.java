@@ -39,6 +39,14 @@ final class StreamsBenchReport {
         r -> r.streamsSecondHalfPerSec() / r.rawPerSec());
     BenchRows.line(results, "streams JVM CPU ms per 1000 events (same span)",
         StreamsBench.Result::streamsCpuMsPerThousand);
+    BenchRows.line(results, "streams JVM cores used (CPU / wall, same span)",
+        r -> r.streamsCpuMs() / r.runningToCaughtUpMs());
+    for (String group : dev.shipgate.cli.bench.ThreadCpu.GROUPS) {
+      if (results.stream().allMatch(r -> r.threadCpuMs().containsKey(group))) {
+        BenchRows.line(results, "  of which " + group + ", cores",
+            r -> r.threadCpuMs().get(group) / r.runningToCaughtUpMs());
+      }
+    }
     BenchRows.line(results, "ConsumerPerformance records/s", StreamsBench.Result::rawPerSec);
     BenchRows.line(results, "ConsumerPerformance fetch-only records/s",
         StreamsBench.Result::rawFetchPerSec);

@@ -67,6 +67,7 @@ public final class StreamsBench {
   public record Result(long events, long inputBytes, double publishPerSec, double rawPerSec,
       double rawFetchPerSec, double decodeOnlyPerSec, long startToRunningMs, long runningToCaughtUpMs,
       double streamsPerSec, double streamsSecondHalfPerSec, double streamsCpuMsPerThousand,
+      double streamsCpuMs, Map<String, Double> threadCpuMs,
       long peakRssKb, long stateBytes,
       long changelogBytes,
       List<Long> boundLatencyMs, List<Long> verdictLatencyMs, Verdict verdict,
@@ -209,6 +210,7 @@ public final class StreamsBench {
         rss.start();
         long running = awaitLine(streams, "streams running as", Duration.ofSeconds(120));
         long cpuAtRunning = cpuMs(streams);
+        Map<String, Double> threadsAtRunning = ThreadCpu.sample(streams.pid());
         long startMs = (running - spawned) / 1_000_000;
         Progress progress = awaitProgress(bootstrap, "bench-streams", Duration.ofMinutes(30),
             alive(streams));
@@ -219,10 +221,18 @@ public final class StreamsBench {
         double rate = n / ((caught - running) / 1e9);
         // the JVM's CPU time over the same span: less moved than the wall time by what else runs
         // on a shared machine, so two builds compare on it with fewer runs
-        double cpuPerThousand = (cpuMs(streams) - cpuAtRunning) * 1000.0 / n;
+        Map<String, Double> threadCpu = ThreadCpu.spent(threadsAtRunning,
+            ThreadCpu.sample(streams.pid()));
+        long cpuSpan = cpuMs(streams) - cpuAtRunning;
+        double cpuPerThousand = cpuSpan * 1000.0 / n;
         System.out.printf(Locale.ROOT, "  streams: RUNNING %d ms after start, lag 0 %d ms later:"
             + " %.0f events/s (the second half of the backlog %.0f events/s), %.1f CPU ms per"
             + " 1000 events%n", startMs, catchMs, rate, secondHalf, cpuPerThousand);
+        System.out.printf(Locale.ROOT, "  streams JVM: %.2f cores over that span%s%n",
+            cpuSpan / (double) catchMs, threadCpu.isEmpty() ? " (no thread dump)"
+                : threadCpu.entrySet().stream().map(e -> String.format(Locale.ROOT,
+                    "; %s %.1f s (%.2f cores)", e.getKey(), e.getValue() / 1000.0,
+                    e.getValue() / catchMs)).collect(java.util.stream.Collectors.joining()));
         Verdict verdict = finalVerdict(bootstrap, registry, big.campaignId());
         // the sink after Streams, so the two do not share the cores while Streams is timed: it
         // reads the outputs from the start and writes the run's files
@@ -250,7 +260,7 @@ public final class StreamsBench {
         }
         long hwm = Math.max(peak.get(), vmHwm(streams.pid()));
         return new Result(n, inputBytes, n / publishSecs, raw[0], raw[1], decodeOnly, startMs,
-            catchMs, rate, secondHalf, cpuPerThousand,
+            catchMs, rate, secondHalf, cpuPerThousand, cpuSpan, threadCpu,
             hwm, stateBytes, changelog, bounds, verdicts, verdict, queries, files);
       } finally {
         stop(streams);
