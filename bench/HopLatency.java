@@ -209,15 +209,19 @@ public final class HopLatency {
     }
   }
 
-  /** The cycle stage: a cycle's last event gives its digest, keyed by campaign. */
-  static final class Stage implements Processor<String, String, String, String> {
-    static final AtomicLong controls = new AtomicLong();
-    private ProcessorContext<String, String> context;
+  /** A processor of strings that keeps its context. */
+  abstract static class StringProcessor implements Processor<String, String, String, String> {
+    ProcessorContext<String, String> context;
 
     @Override
     public void init(ProcessorContext<String, String> context) {
       this.context = context;
     }
+  }
+
+  /** The cycle stage: a cycle's last event gives its digest, keyed by campaign. */
+  static final class Stage extends StringProcessor {
+    static final AtomicLong controls = new AtomicLong();
 
     @Override
     public void process(Record<String, String> r) {
@@ -232,14 +236,8 @@ public final class HopLatency {
   }
 
   /** The campaign judge: a verdict once the end event (and, if it waits, the digest) is in. */
-  static final class Judge implements Processor<String, String, String, String> {
+  static final class Judge extends StringProcessor {
     private final Map<String, Set<String>> seen = new HashMap<>();
-    private ProcessorContext<String, String> context;
-
-    @Override
-    public void init(ProcessorContext<String, String> context) {
-      this.context = context;
-    }
 
     @Override
     public void process(Record<String, String> r) {
