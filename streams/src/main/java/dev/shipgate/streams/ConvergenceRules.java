@@ -174,11 +174,6 @@ final class ConvergenceRules {
     return new ArrayList<>(ids);
   }
 
-  /** {@code sample} with the cycle's lost ids appended as cycle/id, up to {@link #LOST_SAMPLE}. */
-  static List<String> withLostSample(List<String> sample, int cycle, List<String> lost) {
-    return Samples.with(sample, cycle, lost, LOST_SAMPLE);
-  }
-
   /**
    * The class's bound, or null while it has nothing to show (no closed cycle, no recorded bound,
    * no failure to report).
