@@ -67,7 +67,7 @@ public final class StreamsBench {
   public record Result(long events, long inputBytes, double publishPerSec, double rawPerSec,
       double rawFetchPerSec, double decodeOnlyPerSec, long startToRunningMs, long runningToCaughtUpMs,
       double streamsPerSec, double streamsSecondHalfPerSec, double streamsCpuMsPerThousand,
-      double streamsCpuMs, Map<String, Double> threadCpuMs,
+      double streamsCpuMs, Map<String, Double> threadCpuMs, double busiestTaskShare,
       long peakRssKb, long stateBytes,
       long changelogBytes,
       List<Long> boundLatencyMs, List<Long> verdictLatencyMs, Verdict verdict,
@@ -228,6 +228,14 @@ public final class StreamsBench {
         System.out.printf(Locale.ROOT, "  streams: RUNNING %d ms after start, lag 0 %d ms later:"
             + " %.0f events/s (the second half of the backlog %.0f events/s), %.1f CPU ms per"
             + " 1000 events%n", startMs, catchMs, rate, secondHalf, cpuPerThousand);
+        long readByTasks = progress.perTask().values().stream().mapToLong(Long::longValue).sum();
+        double busiestTask = readByTasks == 0 ? Double.NaN : progress.perTask().values().stream()
+            .mapToLong(Long::longValue).max().orElse(0) / (double) readByTasks;
+        System.out.printf(Locale.ROOT, "  input read per task of the judge:%s%n",
+            progress.perTask().entrySet().stream().map(e -> String.format(Locale.ROOT,
+                " 0_%d %d (%.1f %%)", e.getKey(), e.getValue(),
+                100.0 * e.getValue() / Math.max(1, readByTasks)))
+                .collect(java.util.stream.Collectors.joining(",")));
         System.out.printf(Locale.ROOT, "  streams JVM: %.2f cores over that span%s%n",
             cpuSpan / (double) catchMs, threadCpu.isEmpty() ? " (no thread dump)"
                 : threadCpu.entrySet().stream().map(e -> String.format(Locale.ROOT,
@@ -260,7 +268,7 @@ public final class StreamsBench {
         }
         long hwm = Math.max(peak.get(), vmHwm(streams.pid()));
         return new Result(n, inputBytes, n / publishSecs, raw[0], raw[1], decodeOnly, startMs,
-            catchMs, rate, secondHalf, cpuPerThousand, cpuSpan, threadCpu,
+            catchMs, rate, secondHalf, cpuPerThousand, cpuSpan, threadCpu, busiestTask,
             hwm, stateBytes, changelog, bounds, verdicts, verdict, queries, files);
       } finally {
         stop(streams);
@@ -468,7 +476,11 @@ public final class StreamsBench {
    * (measured: on 2 cores the C2 compiler thread used as much CPU as the stream thread during a
    * fresh JVM's first 10^6 events).
    */
-  record Progress(long halfAt, double fractionAtHalf, long caughtUp) {
+  /**
+   * @param perTask the input offsets each task of the judge read (task {@code 0_p} reads partition
+   *     p of every input topic), by partition number
+   */
+  record Progress(long halfAt, double fractionAtHalf, long caughtUp, Map<Integer, Long> perTask) {
     /** Events/s over the part after {@code halfAt}, of {@code n} in all. */
     double secondHalfPerSec(long n) {
       return n * (1 - fractionAtHalf) / ((caughtUp - halfAt) / 1e9);
@@ -510,7 +522,13 @@ public final class StreamsBench {
           fractionAtHalf = (double) read / toRead;
         }
         if (done) {
-          return new Progress(halfAt, Math.min(fractionAtHalf, 1), now);
+          Map<Integer, Long> perTask = new java.util.TreeMap<>();
+          for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            OffsetAndMetadata b = before.get(e.getKey());
+            long start = b == null ? 0 : Math.min(b.offset(), e.getValue());
+            perTask.merge(e.getKey().partition(), e.getValue() - start, Long::sum);
+          }
+          return new Progress(halfAt, Math.min(fractionAtHalf, 1), now, perTask);
         }
         Thread.sleep(50);
       }
