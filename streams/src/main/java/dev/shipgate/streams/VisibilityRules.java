@@ -29,8 +29,8 @@ import java.util.TreeMap;
 
 /**
  * Slow or lost, as pure functions of the state. One closed cycle's writes ({@link WriteRecord}s)
- * become its set-checker lists and {@link WritePoint}s; those fold into the class's
- * {@link VisibilityBook} (sums and histograms of fixed size), which reads out as a
+ * become its set-checker lists and {@link WritePoint}s; those make the cycle's contribution, merged
+ * into the class's {@link VisibilityBook} (sums and histograms of fixed size), which reads out as a
  * {@link VisibilitySummary} with its diagnosis line.
  *
  * <p>Definitions (per node index, over nodes whose final poll listed ids): <b>lost</b>
@@ -235,12 +235,6 @@ final class VisibilityRules {
     return VisibilityBook.newBuilder().setNodes(new ArrayList<>()).setWindows(windows).build();
   }
 
-  /** Folds a closed cycle ({@code cc} and its {@code points}) into its class's book. */
-  static void fold(VisibilityBook book, CycleBook cb, CycleConvergence cc,
-      List<WritePoint> points) {
-    merge(book, contribution(cb, cc, points));
-  }
-
   /**
    * What one closed cycle adds to its class's book: a book of that cycle alone, small and of fixed
    * size whatever the cycle's writes, to be {@link #merge merged} into the class's book wherever
@@ -336,7 +330,7 @@ final class VisibilityRules {
     return out;
   }
 
-  /** The body of a fold, into {@code book}: {@link #contribution} runs it on an empty book. */
+  /** One cycle into {@code book}, the empty book of a {@link #contribution}. */
   private static void foldInto(VisibilityBook book, CycleBook cb, CycleConvergence cc,
       List<WritePoint> points) {
     book.setCycles(book.getCycles() + 1);
@@ -368,9 +362,7 @@ final class VisibilityRules {
       Map<String, Long> hist = mutable(t.getHistogram());
       Map<String, Long> lostBy = mutable(t.getLostByWindow());
       List<Long> by = new ArrayList<>(t.getVisibleBy());
-      // this cycle's lost ids, listed only when they could enter the class's sample
-      List<String> lostIds = Samples.admits(t.getLostSample(), cycle, SAMPLE)
-          ? new ArrayList<>() : null;
+      List<String> lostIds = new ArrayList<>();
       Buckets visibleMs = new Buckets(points.size());
       // the cycle's counts first, then into the book's (boxed) fields once per node
       long acked = 0;
@@ -395,9 +387,7 @@ final class VisibilityRules {
         } else {
           t.setLost(t.getLost() + 1);
           lostBy.merge(p.getWindow().name(), 1L, Long::sum);
-          if (lostIds != null) {
-            lostIds.add(p.getWriteId());
-          }
+          lostIds.add(p.getWriteId());
         }
       }
       t.setAcked(t.getAcked() + acked);
@@ -430,9 +420,7 @@ final class VisibilityRules {
       t.setHistogram(hist);
       t.setLostByWindow(lostBy);
       t.setVisibleBy(by);
-      if (lostIds != null) {
-        t.setLostSample(Samples.with(t.getLostSample(), cycle, lostIds, SAMPLE));
-      }
+      t.setLostSample(Samples.with(t.getLostSample(), cycle, lostIds, SAMPLE));
     }
     Buckets[] writeMs = new Buckets[WINDOWS.length];
     Buckets[] everywhereMs = new Buckets[WINDOWS.length];
