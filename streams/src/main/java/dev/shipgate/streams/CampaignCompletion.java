@@ -7,7 +7,6 @@ import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.SoakRun;
 import dev.shipgate.results.Verdict;
 import dev.shipgate.state.CampaignBook;
-import dev.shipgate.state.CycleBook;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,21 +28,17 @@ final class CampaignCompletion {
   private static final String PHASE4_WRITES = "4/writes";
 
   private final EvidenceStores.Opened stores;
-  private final OpenWrites writes;
   private final Decoded<CampaignBook> books;
-  private final Decoded<CycleBook> cycles;
+  private final CycleStage cycles;
   private final JudgeOutputs out;
-  private final CycleJudge cycleJudge;
   private final FinalJudge judge;
 
-  CampaignCompletion(EvidenceStores.Opened stores, OpenWrites writes, Decoded<CampaignBook> books,
-      Decoded<CycleBook> cycles, JudgeOutputs out, CycleJudge cycleJudge) {
+  CampaignCompletion(EvidenceStores.Opened stores, Decoded<CampaignBook> books, CycleStage cycles,
+      JudgeOutputs out) {
     this.stores = stores;
-    this.writes = writes;
     this.books = books;
     this.cycles = cycles;
     this.out = out;
-    this.cycleJudge = cycleJudge;
     this.judge = new FinalJudge(stores);
   }
 
@@ -60,7 +55,7 @@ final class CampaignCompletion {
     boolean complete = end != null && (book.getStarted() != null || manifest == null);
     WriteTally phase4 = null;
     if (manifest != null) {
-      phase4 = writes.tallyOrEmpty(WriteTally.ofCampaign(campaign));
+      phase4 = cycles.campaignWrites(campaign);
       for (Map.Entry<String, Long> m : manifest.entrySet()) {
         long seen = book.getSeen().getOrDefault(m.getKey(), 0L)
             + (m.getKey().equals(PHASE4_WRITES) ? phase4.events : 0);
@@ -76,7 +71,7 @@ final class CampaignCompletion {
         return;
       }
       if (phase4 == null) {
-        phase4 = writes.tallyOrEmpty(WriteTally.ofCampaign(campaign));
+        phase4 = cycles.campaignWrites(campaign);
       }
       Instant time = Instant.ofEpochMilli(Math.max(book.getMaxEventTime(),
           phase4.maxEventTime));
@@ -90,7 +85,7 @@ final class CampaignCompletion {
       }
       return;
     }
-    cycleJudge.closeRemaining(campaign, book);
+    cycles.finalizeCampaign(campaign);
     foldWrites(campaign, book);
     book.setJudged(true);
     books.put(campaign, book);
@@ -120,8 +115,7 @@ final class CampaignCompletion {
     // judged: the per-write state (phase 2, and cycles that never closed), the cycles' books and
     // the checks are not needed any more (evidence arriving from now on is refused by the book's
     // judged flag)
-    writes.deleteAll(Keys.prefix(campaign));
-    cycles.deleteAll(Keys.prefix(campaign));
+    cycles.drop(campaign);
     dropAll(stores.checks(), Keys.prefix(campaign));
   }
 
@@ -136,8 +130,7 @@ final class CampaignCompletion {
 
   /** The campaign's phase 4 write tally into its book (seen, latest time), the tally dropped. */
   private void foldWrites(String campaign, CampaignBook book) {
-    String key = WriteTally.ofCampaign(campaign);
-    WriteTally tally = writes.tally(key);
+    WriteTally tally = cycles.takeCampaignWrites(campaign);
     if (tally == null) {
       return;
     }
@@ -145,6 +138,5 @@ final class CampaignCompletion {
     seen.merge(PHASE4_WRITES, tally.events, Long::sum);
     book.setSeen(seen);
     book.setMaxEventTime(Math.max(book.getMaxEventTime(), tally.maxEventTime));
-    writes.delete(key);
   }
 }

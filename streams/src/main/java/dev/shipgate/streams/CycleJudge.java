@@ -3,7 +3,6 @@ package dev.shipgate.streams;
 import dev.shipgate.events.CampaignConfig;
 import dev.shipgate.events.WriteOutcome;
 import dev.shipgate.results.CycleConvergence;
-import dev.shipgate.state.CampaignBook;
 import dev.shipgate.state.CycleBook;
 import dev.shipgate.state.CycleDigest;
 import dev.shipgate.state.VisibilityBook;
@@ -16,29 +15,31 @@ import java.util.Map;
 /**
  * Judges a phase 4 cycle once its evidence is complete: its {@link CycleConvergence} published,
  * its per-write state dropped, and what it adds to its fault class, a {@link CycleDigest}, handed
- * to the class's books ({@link ClassBooks}). A cycle is complete when its final observation and
+ * to its campaign's side ({@link CycleStage.Ledger#cycleJudged}). A cycle is complete when its final observation and
  * every write and fault event that observation announced are in, or its imported tally and
  * observation.
  *
  * <p>The digest is all the class needs of a cycle, so the cycle can be judged where its evidence
  * is and the class kept elsewhere (docs/cycle-tasks.md); today both are in the campaign's task.
+ * Before the campaign's STARTED event is in, a cycle's convergence is sized by the nodes its
+ * polls named.
  */
 final class CycleJudge {
   private final OpenWrites writes;
   private final Decoded<CycleBook> cycles;
-  private final ClassBooks classes;
+  private final CycleStage.Ledger ledger;
   private final JudgeOutputs out;
 
-  CycleJudge(OpenWrites writes, Decoded<CycleBook> cycles, ClassBooks classes,
+  CycleJudge(OpenWrites writes, Decoded<CycleBook> cycles, CycleStage.Ledger ledger,
       JudgeOutputs out) {
     this.writes = writes;
     this.cycles = cycles;
-    this.classes = classes;
+    this.ledger = ledger;
     this.out = out;
   }
 
   /** Judges the cycle when its evidence is complete (see the class doc). */
-  void closeIfComplete(String campaign, CampaignBook book, String key, CycleBook cb) {
+  void closeIfComplete(String campaign, String key, CycleBook cb) {
     if (cb.getClosed() || cb.getNodes() == null) {
       return;
     }
@@ -49,7 +50,7 @@ final class CycleJudge {
     boolean complete = imported || (cb.getExpectedWrites() != null
         && distinct >= cb.getExpectedWrites() && faultsIn);
     if (complete) {
-      close(campaign, book, key, cb);
+      close(campaign, key, cb);
     }
   }
 
@@ -70,7 +71,7 @@ final class CycleJudge {
    * cycle without an announcement) are judged on what there is if they have a final observation;
    * the others stay open and are not counted.
    */
-  void closeRemaining(String campaign, CampaignBook book) {
+  void closeRemaining(String campaign) {
     List<Map.Entry<String, CycleBook>> open = new ArrayList<>();
     for (Map.Entry<String, CycleBook> e : cycles.scan(Keys.prefix(campaign))) {
       if (!e.getValue().getClosed() && e.getValue().getNodes() != null) {
@@ -78,19 +79,19 @@ final class CycleJudge {
       }
     }
     for (Map.Entry<String, CycleBook> e : open) {
-      close(campaign, book, e.getKey(), e.getValue());
+      close(campaign, e.getKey(), e.getValue());
     }
   }
 
   /** The cycle judged: its convergence out, its per-write state dropped, its digest folded. */
-  private void close(String campaign, CampaignBook book, String key, CycleBook cb) {
+  private void close(String campaign, String key, CycleBook cb) {
     WriteTally tally = writes.tallyOrEmpty(WriteTally.ofCycle(key));
     cb.setSeenWrites(tally.distinct);
     cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), tally.maxEventTime));
     Map<String, WriteRecord> records = CycleWrites.ofKey(writes, key).takeAll();
     Map<String, WriteOutcome> outcomes = new HashMap<>();
     records.forEach((id, r) -> outcomes.put(id, r.outcome()));
-    CampaignConfig config = Evidence.config(book);
+    CampaignConfig config = ledger.config(campaign);
     CycleConvergence cc = ConvergenceRules.cycle(campaign, cb, outcomes, config);
     VisibilityBook contribution = null;
     if (!records.isEmpty()) {
@@ -126,6 +127,6 @@ final class CycleJudge {
     cycles.put(key, cb);
     writes.delete(WriteTally.ofCycle(key));
     out.forward(key, cc); // a cycle is judged once: nothing to compare it with
-    classes.fold(book, digest);
+    ledger.cycleJudged(digest);
   }
 }

@@ -14,7 +14,7 @@ import dev.shipgate.events.WriteResult;
 import dev.shipgate.results.Alert;
 import dev.shipgate.results.AlertKind;
 import dev.shipgate.state.CampaignBook;
-import dev.shipgate.state.CycleBook;
+import dev.shipgate.state.CycleDigest;
 import dev.shipgate.state.FaultBook;
 import dev.shipgate.state.NodeHeld;
 import java.time.Instant;
@@ -32,10 +32,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
  * order the topics are read in; what it completes is judged there and then:
  *
  * <ul>
- *   <li>a phase 4 cycle whose final observation and announced writes and fault events are in (or
- *       its imported tally and observation), by the {@link CycleJudge}: its convergence, its
- *       per-write state dropped, its digest folded into its class ({@link ClassBooks}: the
- *       class's bound so far, PENDING until the campaign is final);
+ *   <li>a phase 4 cycle's own events go to the {@link CycleStage}, which judges the cycle once
+ *       its final observation and announced writes and fault events are in (or its imported
+ *       tally and observation) and tells this side, its {@link CycleStage.Ledger}, what it
+ *       counted and the cycle's digest, folded into its class ({@link ClassBooks}: the class's
+ *       bound so far, PENDING until the campaign is final);
  *   <li>the campaign, by the {@link CampaignCompletion}: its pending state while evidence is
  *       missing, and once everything announced is in, the phase verdicts and the campaign
  *       verdict, published once.
@@ -58,14 +59,11 @@ final class Evidence {
   private final EvidenceStores.Opened stores;
   private final OpenWrites writes;
   private final Decoded<CampaignBook> books;
-  private final Decoded<CycleBook> cycles;
   private final JudgeOutputs out;
   private final ClassBooks classes;
-  private final CycleJudge cycleJudge;
+  private final CycleStage cycles;
   private final CampaignCompletion completion;
   private final SilenceWatch watch;
-  /** The records of the cycle the last phase 4 write or poll was of, with its keys. */
-  private CycleWrites lastCycle;
 
   /**
    * @param component the dead letters' component (the application id)
@@ -77,12 +75,12 @@ final class Evidence {
     this.stores = EvidenceStores.Opened.from(context);
     this.writes = new OpenWrites(stores.writes());
     this.books = new Decoded<>(stores.books(), KEPT_CAMPAIGNS);
-    this.cycles = new Decoded<>(stores.cycles(), KEPT_CYCLES);
     this.out = new JudgeOutputs(context, stores, component, encoder);
     this.classes = new ClassBooks(new Decoded<>(stores.faults(), KEPT_CLASSES),
         new Decoded<>(stores.visibility(), KEPT_CLASSES), out);
-    this.cycleJudge = new CycleJudge(writes, cycles, classes, out);
-    this.completion = new CampaignCompletion(stores, writes, books, cycles, out, cycleJudge);
+    this.cycles = new CycleStage(writes, new Decoded<>(stores.cycles(), KEPT_CYCLES), out,
+        new CampaignSide());
+    this.completion = new CampaignCompletion(stores, books, cycles, out);
     this.watch = new SilenceWatch(this, stores, context.currentSystemTimeMs());
     if (BeforeCommit.install(context, stores, () -> classes.emitPending(books::get))) {
       classes.deferToCommits();
@@ -126,7 +124,7 @@ final class Evidence {
     if (book.getJudged()) {
       return;
     }
-    WriteTally tally = writes.tallyOrEmpty(WriteTally.ofCampaign(campaign));
+    WriteTally tally = cycles.campaignWrites(campaign);
     long time = Math.max(lastEventMs, Math.max(book.getMaxEventTime(), tally.maxEventTime));
     out.at(time);
     String full = reason;
@@ -175,7 +173,7 @@ final class Evidence {
       book.setStarted(e);
     } else {
       book.setEnd(e);
-      cycleJudge.markCompletable(WriteTally.ofCampaign(campaign));
+      cycles.campaignEnded(campaign);
     }
     books.put(campaign, book);
     completion.advance(campaign, book);
@@ -188,7 +186,7 @@ final class Evidence {
     String campaign = w.getCampaignId();
     alive(campaign, w.getEventTime());
     if (w.getPhase() == 4) {
-      onPhase4Write(campaign, w);
+      cycles.onWrite(w);
       return;
     }
     CampaignBook book = admit(campaign, w, w.getPhase(), "writes", w.getEventTime());
@@ -208,68 +206,6 @@ final class Evidence {
     completion.advance(campaign, book);
   }
 
-  /**
-   * A phase 4 write: its outcome, and its share of its cycle's and its campaign's
-   * {@link WriteTally}. The campaign's book is read only when the write may change something
-   * beyond the tallies: the campaign's first write (is it judged already?), a cycle's first write,
-   * a write that may complete its cycle or, once the end event is in, the campaign. A campaign
-   * with a tally is not judged: the tally is folded into the book when it is.
-   */
-  private void onPhase4Write(String campaign, WriteResult w) {
-    long time = w.getEventTime().toEpochMilli();
-    CycleWrites cycleWrites = cycleWrites(campaign, w.getFault(), w.getCycle());
-    String campaignTallyKey = cycleWrites.campaignTallyKey();
-    WriteTally all = writes.tally(campaignTallyKey);
-    boolean firstOfCampaign = all == null;
-    CampaignBook book = null;
-    if (firstOfCampaign) {
-      book = book(campaign);
-      if (book.getJudged()) {
-        out.late(campaign, w, "the campaign was judged already");
-        return;
-      }
-      all = new WriteTally();
-      all.completable = book.getEnd() != null;
-    }
-    all.add(time, false);
-    writes.put(campaignTallyKey, all);
-    String key = cycleWrites.key();
-    String tallyKey = cycleWrites.tallyKey();
-    WriteTally tally = writes.tally(tallyKey);
-    if (tally == null) {
-      // the cycle's first write (or one after it was judged, when its tally is gone)
-      CycleBook cb = cycles.get(key);
-      if (cb != null && cb.getClosed()) {
-        out.late(campaign, w, "cycle " + w.getCycle() + " of " + w.getFault() + " was judged"
-            + " already");
-        return;
-      }
-      tally = new WriteTally();
-      tally.completable = cb != null && (cb.getNodes() != null || cb.getTallyOk() != null);
-      book = book != null ? book : book(campaign);
-      if (noteFault(book, w.getFault())) {
-        books.put(campaign, book);
-      }
-    }
-    tally.add(time, cycleWrites.write(w));
-    writes.put(tallyKey, tally);
-    if (tally.completable) {
-      book = book != null ? book : book(campaign);
-      cycleJudge.closeIfComplete(campaign, book, key, cycle(key, w.getFault(), w.getCycle()));
-    }
-    if (firstOfCampaign || all.completable) {
-      completion.advance(campaign, book != null ? book : book(campaign));
-    }
-  }
-
-  /** The per-write records of that cycle, with its keys built once for a run of its events. */
-  private CycleWrites cycleWrites(String campaign, String fault, int cycle) {
-    if (lastCycle == null || !lastCycle.isOf(campaign, fault, cycle)) {
-      lastCycle = new CycleWrites(writes, campaign, fault, cycle);
-    }
-    return lastCycle;
-  }
-
   private static void tallyPhase2(CampaignBook book, WriteOutcome o, int d) {
     switch (o) {
       case OK -> book.setP2Ok(book.getP2Ok() + d);
@@ -284,50 +220,15 @@ final class Evidence {
     out.at(timestamp);
     String campaign = o.getCampaignId();
     alive(campaign, o.getEventTime());
+    if (o.getPhase() == 4 && o.getFault() != null && o.getCycle() != null) {
+      cycles.onObservation(o);
+      return;
+    }
     CampaignBook book = admit(campaign, o, o.getPhase(), "observations", o.getEventTime());
     if (book == null) {
       return;
     }
-    if (o.getPhase() == 4 && o.getFault() != null && o.getCycle() != null) {
-      CycleWrites cycleWrites = cycleWrites(campaign, o.getFault(), o.getCycle());
-      String key = cycleWrites.key();
-      CycleBook cb = cycle(key, o.getFault(), o.getCycle());
-      if (cb.getClosed()) {
-        books.put(campaign, book);
-        out.late(campaign, o, "cycle " + o.getCycle() + " of " + o.getFault() + " was judged"
-            + " already");
-        return;
-      }
-      cycleWrites.sight(o);
-      long time = o.getEventTime().toEpochMilli();
-      if (o.getSeedPoint() && !o.getFinal$()) {
-        cb.setCounted(held(o.getNodes()));
-        cb.setSeedPointAt(time);
-      }
-      if (!o.getFinal$()) {
-        if (o.getSeedPoint()) {
-          cycles.put(key, cb);
-        }
-        books.put(campaign, book);
-        completion.advance(campaign, book);
-        return;
-      }
-      if (o.getSeedPoint()) {
-        // the settle ended at (or before) the seed point: the final poll is the counted one
-        cb.setCounted(null);
-        cb.setSeedPointAt(time);
-      }
-      cb.setNodes(held(o.getNodes()));
-      cb.setFinalAt(time);
-      cb.setExpectedWrites(o.getCycleWrites());
-      cb.setExpectedFaults(o.getCycleFaults());
-      cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), time));
-      cycles.put(key, cb);
-      cycleJudge.markCompletable(cycleWrites.tallyKey());
-      noteFault(book, o.getFault());
-      books.put(campaign, book);
-      cycleJudge.closeIfComplete(campaign, book, key, cb);
-    } else if (o.getPhase() == 2 && o.getFinal$()) {
+    if (o.getPhase() == 2 && o.getFinal$()) {
       book.setP2Observed(held(o.getNodes()));
       books.put(campaign, book);
     } else {
@@ -336,7 +237,8 @@ final class Evidence {
     completion.advance(campaign, book);
   }
 
-  private static List<NodeHeld> held(List<NodeObservation> nodes) {
+  /** A poll's per-node counts and ids as a book keeps them. */
+  static List<NodeHeld> held(List<NodeObservation> nodes) {
     List<NodeHeld> out = new ArrayList<>();
     for (NodeObservation n : nodes) {
       out.add(NodeHeld.newBuilder()
@@ -357,12 +259,17 @@ final class Evidence {
     out.at(timestamp);
     String campaign = c.getCampaignId();
     alive(campaign, c.getEventTime());
+    String check = c.getCheck();
+    if (c.getPhase() == 4 && c.getFault() != null && c.getError() == null
+        && "phase4.cycle".equals(check)) {
+      cycles.onCheck(c);
+      return;
+    }
     CampaignBook book = admit(campaign, c, c.getPhase(), "checks", c.getEventTime());
     if (book == null) {
       return;
     }
     books.put(campaign, book);
-    String check = c.getCheck();
     if (c.getPhase() == 4 && c.getFault() != null) {
       noteFault(book, c.getFault());
       books.put(campaign, book);
@@ -372,24 +279,6 @@ final class Evidence {
         fb.setMaxEventTime(Math.max(fb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
         classes.put(campaign, fb);
         classes.changed(campaign, book, fb);
-      } else if ("phase4.cycle".equals(check)) {
-        String key = Keys.cycle(campaign, c.getFault(), c.getCycle());
-        CycleBook cb = cycle(key, c.getFault(), c.getCycle());
-        if (cb.getClosed()) {
-          out.late(campaign, c, "cycle " + c.getCycle() + " of " + c.getFault() + " was judged"
-              + " already");
-          return;
-        }
-        Map<String, Long> m = c.getMetrics();
-        cb.setTallyOk(m.getOrDefault("ok", 0L));
-        cb.setTallyQuorum(m.getOrDefault("quorum_not_met", 0L));
-        cb.setTallyFail(m.getOrDefault("fail", 0L));
-        cb.setTallyWrites(m.getOrDefault("writes",
-            cb.getTallyOk() + cb.getTallyQuorum() + cb.getTallyFail()));
-        cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
-        cycles.put(key, cb);
-        cycleJudge.markCompletable(WriteTally.ofCycle(key));
-        cycleJudge.closeIfComplete(campaign, book, key, cb);
       } else if ("phase4.bound".equals(check)) {
         FaultBook fb = classes.fault(campaign, c.getFault());
         fb.setImportedBound(c.getValues().get("bound").trim());
@@ -402,11 +291,16 @@ final class Evidence {
         classes.changed(campaign, book, fb);
       }
     }
+    keep(c);
+    completion.advance(campaign, book);
+  }
+
+  /** Keeps a check the final judgement reads, if it is one ({@link FinalJudge#checkSlot}). */
+  private void keep(CheckResult c) {
     String slot = FinalJudge.checkSlot(c);
     if (slot != null) {
-      stores.checks().put(campaign + "/" + slot, c);
+      stores.checks().put(c.getCampaignId() + "/" + slot, c);
     }
-    completion.advance(campaign, book);
   }
 
   // --------------------------------------------------------------------------- fault events
@@ -431,20 +325,7 @@ final class Evidence {
     }
     books.put(campaign, book);
     if (f.getPhase() == 4 && f.getCycle() != null) {
-      String key = Keys.cycle(campaign, f.getFault(), f.getCycle());
-      CycleBook cb = cycle(key, f.getFault(), f.getCycle());
-      if (!cb.getClosed()) {
-        // a closed cycle's later fault events (a kill's restart after the settle) were not
-        // announced by its final poll and are not its writes' window
-        List<Long> times = new ArrayList<>(cb.getFaultTimes());
-        times.add((long) f.getAction().ordinal());
-        times.add(f.getEventTime().toEpochMilli());
-        cb.setFaultTimes(times);
-        // not the cycle's time: an event after its final poll may be read before or after the
-        // cycle closes (see VisibilityRules.faultWindow)
-        cycles.put(key, cb);
-        cycleJudge.closeIfComplete(campaign, book, key, cb);
-      }
+      cycles.onFault(f);
     }
     if (f.getAction() == FaultAction.NOT_APPLIED) {
       String reason = f.getReason() == null ? "no reason given" : f.getReason();
@@ -481,36 +362,6 @@ final class Evidence {
         .setFaultsSeen(new ArrayList<>()).build();
   }
 
-  private CycleBook cycle(String key, String fault, int cycle) {
-    CycleBook cb = cycles.get(key);
-    return cb != null ? cb : newCycle(fault, cycle);
-  }
-
-  /**
-   * A cycle's empty book: the schema's defaults, set here (a default left to the builder is looked
-   * up and deep copied on every build, and a book is built for every cycle).
-   */
-  static CycleBook newCycle(String fault, int cycle) {
-    return CycleBook.newBuilder()
-        .setFault(fault)
-        .setCycle(cycle)
-        .setTallyWrites(null)
-        .setTallyOk(null)
-        .setTallyQuorum(null)
-        .setTallyFail(null)
-        .setNodes(null)
-        .setExpectedWrites(null)
-        .setSeenWrites(0)
-        .setClosed(false)
-        .setMaxEventTime(0)
-        .setCounted(null)
-        .setSeedPointAt(null)
-        .setFinalAt(null)
-        .setExpectedFaults(null)
-        .setFaultTimes(new ArrayList<>())
-        .build();
-  }
-
   /**
    * The campaign's book with {@code value} counted (as {@code <phase>/<kind>}) and its time noted,
    * or null when the campaign was judged already: then {@code value} is refused as late evidence.
@@ -522,14 +373,14 @@ final class Evidence {
       out.late(campaign, value, "the campaign was judged already");
       return null;
     }
-    count(book, phase, kind);
+    count(book, phase + "/" + kind);
     touch(book, time);
     return book;
   }
 
-  private static void count(CampaignBook book, int phase, String kind) {
+  private static void count(CampaignBook book, String kind) {
     Map<String, Long> seen = new HashMap<>(book.getSeen());
-    seen.merge(phase + "/" + kind, 1L, Long::sum);
+    seen.merge(kind, 1L, Long::sum);
     book.setSeen(seen);
   }
 
@@ -546,6 +397,57 @@ final class Evidence {
       return true;
     }
     return false;
+  }
+
+  // --------------------------------------------------------------------------- the cycles' ledger
+
+  /** The campaigns' side as the {@link CycleStage} sees it: their books, their classes. */
+  private final class CampaignSide implements CycleStage.Ledger {
+    @Override
+    public boolean judged(String campaign) {
+      return book(campaign).getJudged();
+    }
+
+    @Override
+    public boolean ended(String campaign) {
+      return book(campaign).getEnd() != null;
+    }
+
+    @Override
+    public CampaignConfig config(String campaign) {
+      return Evidence.config(book(campaign));
+    }
+
+    @Override
+    public void counted(String campaign, String kind, Instant time) {
+      CampaignBook book = book(campaign);
+      count(book, kind);
+      touch(book, time);
+      books.put(campaign, book);
+    }
+
+    @Override
+    public void faultSeen(String campaign, String fault) {
+      CampaignBook book = book(campaign);
+      if (noteFault(book, fault)) {
+        books.put(campaign, book);
+      }
+    }
+
+    @Override
+    public void kept(CheckResult c) {
+      keep(c);
+    }
+
+    @Override
+    public void cycleJudged(CycleDigest digest) {
+      classes.fold(book(digest.getCampaignId()), digest);
+    }
+
+    @Override
+    public void advance(String campaign) {
+      completion.advance(campaign, book(campaign));
+    }
   }
 
   static CampaignConfig config(CampaignBook book) {

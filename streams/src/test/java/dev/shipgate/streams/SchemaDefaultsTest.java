@@ -13,12 +13,12 @@ class SchemaDefaultsTest {
   @Test
   void shouldOpenACycleBookWithTheSchemasDefaults() {
     assertEquals(CycleBook.newBuilder().setFault("kill_primary_mid_write").setCycle(7).build(),
-        Evidence.newCycle("kill_primary_mid_write", 7));
+        CycleStage.newCycle("kill_primary_mid_write", 7));
   }
 
   @Test
   void shouldJudgeACycleWithTheSchemasDefaultsForWhatTheVisibilityChecksAdd() {
-    CycleBook cb = Evidence.newCycle("partition_primary", 2);
+    CycleBook cb = CycleStage.newCycle("partition_primary", 2);
     cb.setTallyOk(10L);
     cb.setTallyWrites(10L);
     CycleConvergence cc = ConvergenceRules.cycle("camp-1", cb, Map.of(), null);

@@ -1,0 +1,310 @@
+package dev.shipgate.streams;
+
+import dev.shipgate.events.CampaignConfig;
+import dev.shipgate.events.CheckResult;
+import dev.shipgate.events.FaultEvent;
+import dev.shipgate.events.Observation;
+import dev.shipgate.events.WriteResult;
+import dev.shipgate.state.CycleBook;
+import dev.shipgate.state.CycleDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The open phase 4 cycles of a task as their own evidence arrives: each cycle's book
+ * ({@link CycleBook}), its writes' records and tallies ({@link CycleWrites}, {@link WriteTally}),
+ * and the cycle judged by the {@link CycleJudge} once what its final observation announced is in.
+ *
+ * <p>It sees its campaigns only through a {@link Ledger}: whether a campaign was judged, its
+ * configuration, and what the cycles add to it (events counted, fault classes seen, judged cycles'
+ * digests). In one task today; the ledger's calls are the messages between the cycle stage and the
+ * campaign judge once cycles are judged in tasks of their own (docs/cycle-tasks.md).
+ *
+ * <p>A cycle's events are its writes, its polls, its {@code phase4.cycle} check and its fault
+ * events. A fault event is the campaign's as well (its injected/healed pairs, its not-applied
+ * reason): the campaign's side counts it and hands the stage its cycle's part ({@link #onFault}).
+ */
+final class CycleStage {
+
+  /** The campaigns' side, as the cycles see it. */
+  interface Ledger {
+    /** Whether the campaign was judged: then its evidence is late. */
+    boolean judged(String campaign);
+
+    /** Whether the campaign's end event (FINISHED, ABORTED) is in. */
+    boolean ended(String campaign);
+
+    /** The campaign's configuration, null before its STARTED event. */
+    CampaignConfig config(String campaign);
+
+    /** One more event of the campaign, as {@code <phase>/<kind>}, of that time. */
+    void counted(String campaign, String kind, Instant time);
+
+    /** The campaign has evidence of that fault class. */
+    void faultSeen(String campaign, String fault);
+
+    /** A cycle's check that the campaign's final judgement reads too (its seed extras). */
+    void kept(CheckResult c);
+
+    /** A cycle judged: what it adds to its class. */
+    void cycleJudged(CycleDigest digest);
+
+    /** The cycle stage handled an event of the campaign: where it stands may have changed. */
+    void advance(String campaign);
+  }
+
+  private final OpenWrites writes;
+  private final Decoded<CycleBook> cycles;
+  private final JudgeOutputs out;
+  private final Ledger ledger;
+  private final CycleJudge judge;
+  /** The records of the cycle the last phase 4 write or poll was of, with its keys. */
+  private CycleWrites lastCycle;
+
+  CycleStage(OpenWrites writes, Decoded<CycleBook> cycles, JudgeOutputs out, Ledger ledger) {
+    this.writes = writes;
+    this.cycles = cycles;
+    this.out = out;
+    this.ledger = ledger;
+    this.judge = new CycleJudge(writes, cycles, ledger, out);
+  }
+
+  // --------------------------------------------------------------------------- writes
+
+  /**
+   * A phase 4 write: its outcome, and its share of its cycle's and its campaign's
+   * {@link WriteTally}. The ledger is asked only when the write may change something beyond the
+   * tallies: the campaign's first write (is it judged already?), a cycle's first write (its
+   * class), a write that may complete its cycle or, once the end event is in, the campaign. A
+   * campaign with a tally is not judged: the tally is folded into its book when it is.
+   */
+  void onWrite(WriteResult w) {
+    String campaign = w.getCampaignId();
+    long time = w.getEventTime().toEpochMilli();
+    CycleWrites cycleWrites = cycleWrites(campaign, w.getFault(), w.getCycle());
+    String campaignTallyKey = cycleWrites.campaignTallyKey();
+    WriteTally all = writes.tally(campaignTallyKey);
+    boolean firstOfCampaign = all == null;
+    if (firstOfCampaign) {
+      if (ledger.judged(campaign)) {
+        out.late(campaign, w, "the campaign was judged already");
+        return;
+      }
+      all = new WriteTally();
+      all.completable = ledger.ended(campaign);
+    }
+    all.add(time, false);
+    writes.put(campaignTallyKey, all);
+    String key = cycleWrites.key();
+    String tallyKey = cycleWrites.tallyKey();
+    WriteTally tally = writes.tally(tallyKey);
+    if (tally == null) {
+      // the cycle's first write (or one after it was judged, when its tally is gone)
+      CycleBook cb = cycles.get(key);
+      if (cb != null && cb.getClosed()) {
+        out.late(campaign, w, "cycle " + w.getCycle() + " of " + w.getFault() + " was judged"
+            + " already");
+        return;
+      }
+      tally = new WriteTally();
+      tally.completable = cb != null && (cb.getNodes() != null || cb.getTallyOk() != null);
+      ledger.faultSeen(campaign, w.getFault());
+    }
+    tally.add(time, cycleWrites.write(w));
+    writes.put(tallyKey, tally);
+    if (tally.completable) {
+      judge.closeIfComplete(campaign, key, cycle(key, w.getFault(), w.getCycle()));
+    }
+    if (firstOfCampaign || all.completable) {
+      ledger.advance(campaign);
+    }
+  }
+
+  // --------------------------------------------------------------------------- observations
+
+  /** A poll of a phase 4 cycle (an observation naming its fault class and cycle). */
+  void onObservation(Observation o) {
+    String campaign = o.getCampaignId();
+    if (ledger.judged(campaign)) {
+      out.late(campaign, o, "the campaign was judged already");
+      return;
+    }
+    ledger.counted(campaign, "4/observations", o.getEventTime());
+    CycleWrites cycleWrites = cycleWrites(campaign, o.getFault(), o.getCycle());
+    String key = cycleWrites.key();
+    CycleBook cb = cycle(key, o.getFault(), o.getCycle());
+    if (cb.getClosed()) {
+      out.late(campaign, o, "cycle " + o.getCycle() + " of " + o.getFault() + " was judged"
+          + " already");
+      return;
+    }
+    cycleWrites.sight(o);
+    long time = o.getEventTime().toEpochMilli();
+    if (o.getSeedPoint() && !o.getFinal$()) {
+      cb.setCounted(Evidence.held(o.getNodes()));
+      cb.setSeedPointAt(time);
+    }
+    if (!o.getFinal$()) {
+      if (o.getSeedPoint()) {
+        cycles.put(key, cb);
+      }
+      ledger.advance(campaign);
+      return;
+    }
+    if (o.getSeedPoint()) {
+      // the settle ended at (or before) the seed point: the final poll is the counted one
+      cb.setCounted(null);
+      cb.setSeedPointAt(time);
+    }
+    cb.setNodes(Evidence.held(o.getNodes()));
+    cb.setFinalAt(time);
+    cb.setExpectedWrites(o.getCycleWrites());
+    cb.setExpectedFaults(o.getCycleFaults());
+    cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), time));
+    cycles.put(key, cb);
+    judge.markCompletable(cycleWrites.tallyKey());
+    ledger.faultSeen(campaign, o.getFault());
+    judge.closeIfComplete(campaign, key, cb);
+    ledger.advance(campaign);
+  }
+
+  // --------------------------------------------------------------------------- checks
+
+  /** A cycle's imported tally: a {@code phase4.cycle} check without an error. */
+  void onCheck(CheckResult c) {
+    String campaign = c.getCampaignId();
+    if (ledger.judged(campaign)) {
+      out.late(campaign, c, "the campaign was judged already");
+      return;
+    }
+    ledger.counted(campaign, "4/checks", c.getEventTime());
+    ledger.faultSeen(campaign, c.getFault());
+    String key = Keys.cycle(campaign, c.getFault(), c.getCycle());
+    CycleBook cb = cycle(key, c.getFault(), c.getCycle());
+    if (cb.getClosed()) {
+      out.late(campaign, c, "cycle " + c.getCycle() + " of " + c.getFault() + " was judged"
+          + " already");
+      return;
+    }
+    Map<String, Long> m = c.getMetrics();
+    cb.setTallyOk(m.getOrDefault("ok", 0L));
+    cb.setTallyQuorum(m.getOrDefault("quorum_not_met", 0L));
+    cb.setTallyFail(m.getOrDefault("fail", 0L));
+    cb.setTallyWrites(m.getOrDefault("writes",
+        cb.getTallyOk() + cb.getTallyQuorum() + cb.getTallyFail()));
+    cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), c.getEventTime().toEpochMilli()));
+    cycles.put(key, cb);
+    judge.markCompletable(WriteTally.ofCycle(key));
+    judge.closeIfComplete(campaign, key, cb);
+    if (FinalJudge.checkSlot(c) != null) {
+      ledger.kept(c);
+    }
+    ledger.advance(campaign);
+  }
+
+  // --------------------------------------------------------------------------- fault events
+
+  /**
+   * A fault event of a cycle, counted by the campaign's side: its time in the cycle's fault
+   * window, unless the cycle was judged (a kill's restart after the settle was not announced by
+   * its final poll and is not its writes' window).
+   */
+  void onFault(FaultEvent f) {
+    String campaign = f.getCampaignId();
+    String key = Keys.cycle(campaign, f.getFault(), f.getCycle());
+    CycleBook cb = cycle(key, f.getFault(), f.getCycle());
+    if (cb.getClosed()) {
+      return;
+    }
+    List<Long> times = new ArrayList<>(cb.getFaultTimes());
+    times.add((long) f.getAction().ordinal());
+    times.add(f.getEventTime().toEpochMilli());
+    cb.setFaultTimes(times);
+    // not the cycle's time: an event after its final poll may be read before or after the
+    // cycle closes (see VisibilityRules.faultWindow)
+    cycles.put(key, cb);
+    judge.closeIfComplete(campaign, key, cb);
+  }
+
+  // --------------------------------------------------------------------------- the campaign
+
+  /**
+   * The campaign's end event is in: from now on a phase 4 write may complete the campaign, so it
+   * asks the ledger where the campaign stands.
+   */
+  void campaignEnded(String campaign) {
+    judge.markCompletable(WriteTally.ofCampaign(campaign));
+  }
+
+  /** The campaign's phase 4 writes so far (an empty tally when none). */
+  WriteTally campaignWrites(String campaign) {
+    return writes.tallyOrEmpty(WriteTally.ofCampaign(campaign));
+  }
+
+  /** The campaign's phase 4 writes so far, the tally dropped; null when none. */
+  WriteTally takeCampaignWrites(String campaign) {
+    String key = WriteTally.ofCampaign(campaign);
+    WriteTally tally = writes.tally(key);
+    if (tally != null) {
+      writes.delete(key);
+    }
+    return tally;
+  }
+
+  /**
+   * The campaign is being judged: its cycles that never had what they announced (an aborted
+   * cycle, a legacy cycle without an announcement) are judged on what there is if they have a
+   * final observation; the others stay open and are not counted.
+   */
+  void finalizeCampaign(String campaign) {
+    judge.closeRemaining(campaign);
+  }
+
+  /** The campaign was judged: its cycles' books and per-write state dropped. */
+  void drop(String campaign) {
+    writes.deleteAll(Keys.prefix(campaign));
+    cycles.deleteAll(Keys.prefix(campaign));
+  }
+
+  // --------------------------------------------------------------------------- books
+
+  /** The per-write records of that cycle, with its keys built once for a run of its events. */
+  private CycleWrites cycleWrites(String campaign, String fault, int cycle) {
+    if (lastCycle == null || !lastCycle.isOf(campaign, fault, cycle)) {
+      lastCycle = new CycleWrites(writes, campaign, fault, cycle);
+    }
+    return lastCycle;
+  }
+
+  private CycleBook cycle(String key, String fault, int cycle) {
+    CycleBook cb = cycles.get(key);
+    return cb != null ? cb : newCycle(fault, cycle);
+  }
+
+  /**
+   * A cycle's empty book: the schema's defaults, set here (a default left to the builder is looked
+   * up and deep copied on every build, and a book is built for every cycle).
+   */
+  static CycleBook newCycle(String fault, int cycle) {
+    return CycleBook.newBuilder()
+        .setFault(fault)
+        .setCycle(cycle)
+        .setTallyWrites(null)
+        .setTallyOk(null)
+        .setTallyQuorum(null)
+        .setTallyFail(null)
+        .setNodes(null)
+        .setExpectedWrites(null)
+        .setSeenWrites(0)
+        .setClosed(false)
+        .setMaxEventTime(0)
+        .setCounted(null)
+        .setSeedPointAt(null)
+        .setFinalAt(null)
+        .setExpectedFaults(null)
+        .setFaultTimes(new ArrayList<>())
+        .build();
+  }
+}
