@@ -24,9 +24,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * cycle books and checks dropped.
  */
 final class CampaignCompletion {
-  /** The manifest's entry for phase 4 writes, counted in the campaign's {@link WriteTally}. */
-  private static final String PHASE4_WRITES = "4/writes";
-
   private final EvidenceStores.Opened stores;
   private final Decoded<CampaignBook> books;
   private final CycleStage cycles;
@@ -42,9 +39,13 @@ final class CampaignCompletion {
     this.judge = new FinalJudge(stores);
   }
 
-  /** Emits the campaign's state, or its final verdict once every announced event is judged. */
+  /**
+   * Emits the campaign's state, or its final verdict once every announced event is judged. What
+   * the cycle stage counted of the campaign and has not reported yet is reported first (and
+   * advances it).
+   */
   void advance(String campaign, CampaignBook book) {
-    if (book.getJudged()) {
+    if (book.getJudged() || cycles.report(campaign)) {
       return;
     }
     CampaignEvent end = book.getEnd();
@@ -53,12 +54,9 @@ final class CampaignCompletion {
         : manifest.values().stream().mapToLong(v -> v == null ? 0 : v).sum();
     long judged = 0;
     boolean complete = end != null && (book.getStarted() != null || manifest == null);
-    WriteTally phase4 = null;
     if (manifest != null) {
-      phase4 = cycles.campaignWrites(campaign);
       for (Map.Entry<String, Long> m : manifest.entrySet()) {
-        long seen = book.getSeen().getOrDefault(m.getKey(), 0L)
-            + (m.getKey().equals(PHASE4_WRITES) ? phase4.events : 0);
+        long seen = book.getSeen().getOrDefault(m.getKey(), 0L);
         judged += Math.min(seen, m.getValue() == null ? 0 : m.getValue());
         if (m.getValue() != null && seen < m.getValue()) {
           complete = false;
@@ -70,11 +68,7 @@ final class CampaignCompletion {
       if (CampaignRules.pendingState(book.getStarted(), end) == book.getLastState()) {
         return;
       }
-      if (phase4 == null) {
-        phase4 = cycles.campaignWrites(campaign);
-      }
-      Instant time = Instant.ofEpochMilli(Math.max(book.getMaxEventTime(),
-          phase4.maxEventTime));
+      Instant time = Instant.ofEpochMilli(book.getMaxEventTime());
       CampaignVerdict pending = CampaignRules.pending(campaign, book.getStarted(), end, judged,
           announced, time);
       if (pending.getState() != book.getLastState()) {
@@ -86,7 +80,6 @@ final class CampaignCompletion {
       return;
     }
     cycles.finalizeCampaign(campaign);
-    foldWrites(campaign, book);
     book.setJudged(true);
     books.put(campaign, book);
     FinalJudge.Judgement judgement = judge.finalize(campaign, book, out::emit);
@@ -126,17 +119,5 @@ final class CampaignCompletion {
       it.forEachRemaining(kv -> done.add(kv.key));
     }
     done.forEach(store::delete);
-  }
-
-  /** The campaign's phase 4 write tally into its book (seen, latest time), the tally dropped. */
-  private void foldWrites(String campaign, CampaignBook book) {
-    WriteTally tally = cycles.takeCampaignWrites(campaign);
-    if (tally == null) {
-      return;
-    }
-    Map<String, Long> seen = new HashMap<>(book.getSeen());
-    seen.merge(PHASE4_WRITES, tally.events, Long::sum);
-    book.setSeen(seen);
-    book.setMaxEventTime(Math.max(book.getMaxEventTime(), tally.maxEventTime));
   }
 }

@@ -7,8 +7,8 @@ import dev.shipgate.events.Observation;
 import dev.shipgate.events.WriteResult;
 import dev.shipgate.state.CycleBook;
 import dev.shipgate.state.CycleDigest;
-import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -27,23 +27,17 @@ import java.util.Map;
  * reason): the campaign's side counts it and hands the stage its cycle's part ({@link #onFault}).
  */
 final class CycleStage {
+  static final String WRITES = "4/writes";
+  static final String OBSERVATIONS = "4/observations";
+  static final String CHECKS = "4/checks";
 
   /** The campaigns' side, as the cycles see it. */
   interface Ledger {
     /** Whether the campaign was judged: then its evidence is late. */
     boolean judged(String campaign);
 
-    /** Whether the campaign's end event (FINISHED, ABORTED) is in. */
-    boolean ended(String campaign);
-
     /** The campaign's configuration, null before its STARTED event. */
     CampaignConfig config(String campaign);
-
-    /** One more event of the campaign, as {@code <phase>/<kind>}, of that time. */
-    void counted(String campaign, String kind, Instant time);
-
-    /** The campaign has evidence of that fault class. */
-    void faultSeen(String campaign, String fault);
 
     /** A cycle's check that the campaign's final judgement reads too (its seed extras). */
     void kept(CheckResult c);
@@ -51,8 +45,35 @@ final class CycleStage {
     /** A cycle judged: what it adds to its class. */
     void cycleJudged(CycleDigest digest);
 
-    /** The cycle stage handled an event of the campaign: where it stands may have changed. */
-    void advance(String campaign);
+    /**
+     * What the stage counted of the campaign since its last report: then where the campaign
+     * stands may have changed.
+     */
+    void progressed(String campaign, Progress progress);
+  }
+
+  /**
+   * What the stage counted of one campaign since it last reported: its events by
+   * {@code <phase>/<kind>}, the fault classes they were of, their latest event time, and the
+   * latest stamp of the records behind them (the report's stamp).
+   */
+  static final class Progress {
+    final Map<String, Long> counts = new LinkedHashMap<>(4);
+    final List<String> faults = new ArrayList<>(2);
+    long maxEventTime;
+    long timestamp;
+
+    private void add(String kind, long eventTime, long stamp) {
+      counts.merge(kind, 1L, Long::sum);
+      maxEventTime = Math.max(maxEventTime, eventTime);
+      timestamp = Math.max(timestamp, stamp);
+    }
+
+    private void fault(String fault) {
+      if (fault != null && !faults.contains(fault)) {
+        faults.add(fault);
+      }
+    }
   }
 
   private final OpenWrites writes;
@@ -62,6 +83,9 @@ final class CycleStage {
   private final CycleJudge judge;
   /** The records of the cycle the last phase 4 write or poll was of, with its keys. */
   private CycleWrites lastCycle;
+  /** The campaigns counted since they last reported, in the order first counted. */
+  private final Map<String, Progress> unreported = new LinkedHashMap<>();
+  private boolean deferring;
 
   CycleStage(OpenWrites writes, Decoded<CycleBook> cycles, JudgeOutputs out, Ledger ledger) {
     this.writes = writes;
@@ -74,34 +98,24 @@ final class CycleStage {
   // --------------------------------------------------------------------------- writes
 
   /**
-   * A phase 4 write: its outcome, and its share of its cycle's and its campaign's
-   * {@link WriteTally}. The ledger is asked only when the write may change something beyond the
-   * tallies: the campaign's first write (is it judged already?), a cycle's first write (its
-   * class), a write that may complete its cycle or, once the end event is in, the campaign. A
-   * campaign with a tally is not judged: the tally is folded into its book when it is.
+   * A phase 4 write: its outcome, and its share of its cycle's {@link WriteTally} and of its
+   * campaign's progress. The ledger is asked only at a cycle's first write (is the campaign judged
+   * already?).
    */
   void onWrite(WriteResult w) {
     String campaign = w.getCampaignId();
     long time = w.getEventTime().toEpochMilli();
     CycleWrites cycleWrites = cycleWrites(campaign, w.getFault(), w.getCycle());
-    String campaignTallyKey = cycleWrites.campaignTallyKey();
-    WriteTally all = writes.tally(campaignTallyKey);
-    boolean firstOfCampaign = all == null;
-    if (firstOfCampaign) {
+    String key = cycleWrites.key();
+    String tallyKey = cycleWrites.tallyKey();
+    WriteTally tally = writes.tally(tallyKey);
+    Progress progress;
+    if (tally == null) {
+      // the cycle's first write (or one after it was judged, when its tally is gone)
       if (ledger.judged(campaign)) {
         out.late(campaign, w, "the campaign was judged already");
         return;
       }
-      all = new WriteTally();
-      all.completable = ledger.ended(campaign);
-    }
-    all.add(time, false);
-    writes.put(campaignTallyKey, all);
-    String key = cycleWrites.key();
-    String tallyKey = cycleWrites.tallyKey();
-    WriteTally tally = writes.tally(tallyKey);
-    if (tally == null) {
-      // the cycle's first write (or one after it was judged, when its tally is gone)
       CycleBook cb = cycles.get(key);
       if (cb != null && cb.getClosed()) {
         out.late(campaign, w, "cycle " + w.getCycle() + " of " + w.getFault() + " was judged"
@@ -110,16 +124,18 @@ final class CycleStage {
       }
       tally = new WriteTally();
       tally.completable = cb != null && (cb.getNodes() != null || cb.getTallyOk() != null);
-      ledger.faultSeen(campaign, w.getFault());
+      progress = progress(campaign);
+      progress.fault(w.getFault());
+    } else {
+      progress = progress(campaign);
     }
+    progress.add(WRITES, time, out.timestamp());
     tally.add(time, cycleWrites.write(w));
     writes.put(tallyKey, tally);
     if (tally.completable) {
       judge.closeIfComplete(campaign, key, cycle(key, w.getFault(), w.getCycle()));
     }
-    if (firstOfCampaign || all.completable) {
-      ledger.advance(campaign);
-    }
+    reportIfLive(campaign);
   }
 
   // --------------------------------------------------------------------------- observations
@@ -131,7 +147,7 @@ final class CycleStage {
       out.late(campaign, o, "the campaign was judged already");
       return;
     }
-    ledger.counted(campaign, "4/observations", o.getEventTime());
+    progress(campaign).add(OBSERVATIONS, o.getEventTime().toEpochMilli(), out.timestamp());
     CycleWrites cycleWrites = cycleWrites(campaign, o.getFault(), o.getCycle());
     String key = cycleWrites.key();
     CycleBook cb = cycle(key, o.getFault(), o.getCycle());
@@ -150,7 +166,7 @@ final class CycleStage {
       if (o.getSeedPoint()) {
         cycles.put(key, cb);
       }
-      ledger.advance(campaign);
+      reportIfLive(campaign);
       return;
     }
     if (o.getSeedPoint()) {
@@ -165,9 +181,9 @@ final class CycleStage {
     cb.setMaxEventTime(Math.max(cb.getMaxEventTime(), time));
     cycles.put(key, cb);
     judge.markCompletable(cycleWrites.tallyKey());
-    ledger.faultSeen(campaign, o.getFault());
+    progress(campaign).fault(o.getFault());
     judge.closeIfComplete(campaign, key, cb);
-    ledger.advance(campaign);
+    reportIfLive(campaign);
   }
 
   // --------------------------------------------------------------------------- checks
@@ -179,8 +195,9 @@ final class CycleStage {
       out.late(campaign, c, "the campaign was judged already");
       return;
     }
-    ledger.counted(campaign, "4/checks", c.getEventTime());
-    ledger.faultSeen(campaign, c.getFault());
+    Progress progress = progress(campaign);
+    progress.add(CHECKS, c.getEventTime().toEpochMilli(), out.timestamp());
+    progress.fault(c.getFault());
     String key = Keys.cycle(campaign, c.getFault(), c.getCycle());
     CycleBook cb = cycle(key, c.getFault(), c.getCycle());
     if (cb.getClosed()) {
@@ -201,7 +218,7 @@ final class CycleStage {
     if (FinalJudge.checkSlot(c) != null) {
       ledger.kept(c);
     }
-    ledger.advance(campaign);
+    reportIfLive(campaign);
   }
 
   // --------------------------------------------------------------------------- fault events
@@ -231,26 +248,53 @@ final class CycleStage {
   // --------------------------------------------------------------------------- the campaign
 
   /**
-   * The campaign's end event is in: from now on a phase 4 write may complete the campaign, so it
-   * asks the ledger where the campaign stands.
+   * From now on the progress of evidence that is not live waits for the task's commit, whose
+   * flush calls {@link #reportAll} (without it every event is reported at once).
    */
-  void campaignEnded(String campaign) {
-    judge.markCompletable(WriteTally.ofCampaign(campaign));
+  void deferToCommits() {
+    deferring = true;
   }
 
-  /** The campaign's phase 4 writes so far (an empty tally when none). */
-  WriteTally campaignWrites(String campaign) {
-    return writes.tallyOrEmpty(WriteTally.ofCampaign(campaign));
-  }
-
-  /** The campaign's phase 4 writes so far, the tally dropped; null when none. */
-  WriteTally takeCampaignWrites(String campaign) {
-    String key = WriteTally.ofCampaign(campaign);
-    WriteTally tally = writes.tally(key);
-    if (tally != null) {
-      writes.delete(key);
+  /** Before the task commits: every campaign's progress since its last report. */
+  void reportAll() {
+    while (!unreported.isEmpty()) {
+      String campaign = unreported.keySet().iterator().next();
+      Progress p = unreported.remove(campaign);
+      out.at(p.timestamp);
+      ledger.progressed(campaign, p);
     }
-    return tally;
+  }
+
+  /**
+   * The campaign's progress since its last report, reported now (its side is about to say where
+   * it stands, or to judge it); false when there was none.
+   */
+  boolean report(String campaign) {
+    Progress p = unreported.remove(campaign);
+    if (p == null) {
+      return false;
+    }
+    ledger.progressed(campaign, p);
+    return true;
+  }
+
+  /** Reports at once when the evidence is live or reports are not deferred. */
+  private void reportIfLive(String campaign) {
+    if (!deferring || out.live()) {
+      Progress p = unreported.remove(campaign);
+      if (p != null) {
+        ledger.progressed(campaign, p);
+      }
+    }
+  }
+
+  private Progress progress(String campaign) {
+    Progress p = unreported.get(campaign);
+    if (p == null) {
+      p = new Progress();
+      unreported.put(campaign, p);
+    }
+    return p;
   }
 
   /**

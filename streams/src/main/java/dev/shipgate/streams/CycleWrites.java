@@ -33,7 +33,6 @@ final class CycleWrites {
   private final int cycle;
   private final String cycleKey;
   private final String tallyKey;
-  private final String campaignTallyKey;
   /** The bucket keys, each built when first used. */
   private final String[] bucketKeys = new String[BUCKETS];
 
@@ -50,7 +49,6 @@ final class CycleWrites {
     this.cycle = cycle;
     this.cycleKey = cycleKey;
     this.tallyKey = WriteTally.ofCycle(cycleKey);
-    this.campaignTallyKey = campaign == null ? null : WriteTally.ofCampaign(campaign);
   }
 
   /** The records of the cycle whose key ({@link Keys#cycle}) is {@code cycleKey}. */
@@ -75,11 +73,6 @@ final class CycleWrites {
   /** The key of the cycle's {@link WriteTally}. */
   String tallyKey() {
     return tallyKey;
-  }
-
-  /** The key of its campaign's phase 4 {@link WriteTally} (null when made {@link #ofKey}). */
-  String campaignTallyKey() {
-    return campaignTallyKey;
   }
 
   private static int bucketOf(String writeId) {

@@ -82,7 +82,12 @@ final class Evidence {
         new CampaignSide());
     this.completion = new CampaignCompletion(stores, books, cycles, out);
     this.watch = new SilenceWatch(this, stores, context.currentSystemTimeMs());
-    if (BeforeCommit.install(context, stores, () -> classes.emitPending(books::get))) {
+    Runnable beforeCommit = () -> {
+      cycles.reportAll();
+      classes.emitPending(books::get);
+    };
+    if (BeforeCommit.install(context, stores, beforeCommit)) {
+      cycles.deferToCommits();
       classes.deferToCommits();
     }
   }
@@ -120,12 +125,12 @@ final class Evidence {
    * if it ended, is not waited for any longer), with a CAMPAIGN_ABANDONED alert.
    */
   void abandon(String campaign, String reason, long lastEventMs) {
+    cycles.report(campaign);
     CampaignBook book = book(campaign);
     if (book.getJudged()) {
       return;
     }
-    WriteTally tally = cycles.campaignWrites(campaign);
-    long time = Math.max(lastEventMs, Math.max(book.getMaxEventTime(), tally.maxEventTime));
+    long time = Math.max(lastEventMs, book.getMaxEventTime());
     out.at(time);
     String full = reason;
     if (book.getEnd() != null) {
@@ -173,7 +178,6 @@ final class Evidence {
       book.setStarted(e);
     } else {
       book.setEnd(e);
-      cycles.campaignEnded(campaign);
     }
     books.put(campaign, book);
     completion.advance(campaign, book);
@@ -409,29 +413,8 @@ final class Evidence {
     }
 
     @Override
-    public boolean ended(String campaign) {
-      return book(campaign).getEnd() != null;
-    }
-
-    @Override
     public CampaignConfig config(String campaign) {
       return Evidence.config(book(campaign));
-    }
-
-    @Override
-    public void counted(String campaign, String kind, Instant time) {
-      CampaignBook book = book(campaign);
-      count(book, kind);
-      touch(book, time);
-      books.put(campaign, book);
-    }
-
-    @Override
-    public void faultSeen(String campaign, String fault) {
-      CampaignBook book = book(campaign);
-      if (noteFault(book, fault)) {
-        books.put(campaign, book);
-      }
     }
 
     @Override
@@ -445,9 +428,19 @@ final class Evidence {
     }
 
     @Override
-    public void advance(String campaign) {
-      completion.advance(campaign, book(campaign));
-    }
+    public void progressed(String campaign, CycleStage.Progress p) {
+      CampaignBook book = book(campaign);
+      if (book.getJudged()) {
+        return; // never: a campaign's progress is reported before it is judged
+      }
+      Map<String, Long> seen = new HashMap<>(book.getSeen());
+      p.counts.forEach((kind, n) -> seen.merge(kind, n, Long::sum));
+      book.setSeen(seen);
+      book.setMaxEventTime(Math.max(book.getMaxEventTime(), p.maxEventTime));
+      p.faults.forEach(f -> noteFault(book, f));
+      books.put(campaign, book);
+      completion.advance(campaign, book);
+  }
   }
 
   static CampaignConfig config(CampaignBook book) {

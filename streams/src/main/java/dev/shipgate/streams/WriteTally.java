@@ -3,16 +3,14 @@ package dev.shipgate.streams;
 import java.nio.ByteBuffer;
 
 /**
- * What the phase 4 writes of an open cycle, or of a whole campaign, add up to so far: write events,
- * distinct write ids, the latest event time. Kept beside the write outcomes in
+ * What the phase 4 writes of an open cycle add up to so far: write events, distinct write ids, the
+ * latest event time. Kept beside the write outcomes in
  * {@link EvidenceStores#WRITES} in a fixed binary layout, so a write updates a few bytes in memory
- * instead of reading and re-encoding its cycle's and its campaign's books (measured: those reads
- * and puts were a third of the stream thread's time).
+ * instead of reading and re-encoding its cycle's book (measured: such reads and puts were a third of
+ * the stream thread's time).
  *
- * <p>Keys: {@code <campaign>/<fault>/<cycle>#} for a cycle (deleted when the cycle is judged),
- * {@code <campaign>#writes} for the campaign (folded into its book when it is judged). Neither
- * starts with a cycle's {@code <campaign>/<fault>/<cycle>/} prefix of write outcomes or the
- * campaign's {@code <campaign>/p2/}.
+ * <p>Key: {@code <campaign>/<fault>/<cycle>#} (deleted when the cycle is judged), which does not
+ * start with the cycle's {@code <campaign>/<fault>/<cycle>/} prefix of write outcomes.
  */
 final class WriteTally {
   private static final int SIZE = 8 + 8 + 8 + 1;
@@ -23,18 +21,11 @@ final class WriteTally {
   long distinct;
   /** Latest event time of the writes (epoch ms). */
   long maxEventTime;
-  /**
-   * Each write may complete what is tallied: a cycle's final observation or imported tally is in,
-   * or the campaign's end event.
-   */
+  /** Each write may complete the cycle: its final observation or imported tally is in. */
   boolean completable;
 
   static String ofCycle(String cycleKey) {
     return cycleKey + "#";
-  }
-
-  static String ofCampaign(String campaign) {
-    return campaign + "#writes";
   }
 
   /** The tally stored as {@code bytes}, or an empty one. */
