@@ -7,24 +7,24 @@ import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
 import org.apache.kafka.streams.processor.internals.ProcessorNode;
 
 /**
- * Work a task's judge does just before each commit: run at the start of the flush of the task's
- * write-back stores ({@link WriteBackStore#beforeFlush}), before any of them writes out what is
- * pending, with the judge's node as the current node (as Kafka Streams' record cache does when it
- * forwards on a flush), so that what the work forwards goes to the judge's sink and what it puts
- * is in that commit's transaction. The work runs once per write-back store flushed: work done
- * once per commit is a no-op the second time.
+ * Work a task's processor (a campaign judge, a cycle task) does just before each commit: run at
+ * the start of the flush of the task's write-back stores ({@link WriteBackStore#beforeFlush}),
+ * before any of them writes out what is pending, with the processor's node as the current node (as
+ * Kafka Streams' record cache does when it forwards on a flush), so that what the work forwards
+ * goes to the processor's sink and what it puts is in that commit's transaction. The work runs
+ * once per write-back store flushed: work done once per commit is a no-op the second time.
  */
 final class BeforeCommit {
   private BeforeCommit() {}
 
   /**
-   * Installs {@code work} on every write-back store of {@code stores}, from a processor's
-   * {@code init}.
+   * Installs {@code work} on every one of {@code writeBacks} (write-back stores), from a
+   * processor's {@code init}.
    *
    * @return false when {@code context} is not a running task's (a unit test's mock context): then
    *     nothing runs before commits
    */
-  static boolean install(ProcessorContext<?, ?> context, EvidenceStores.Opened stores,
+  static boolean install(ProcessorContext<?, ?> context, List<StateStore> writeBacks,
       Runnable work) {
     if (!(context instanceof InternalProcessorContext<?, ?> internal)
         || internal.currentNode() == null) {
@@ -41,8 +41,7 @@ final class BeforeCommit {
       }
     };
     boolean installed = true;
-    for (StateStore store : List.<StateStore>of(stores.books(), stores.cycles(), stores.writes(),
-        stores.faults(), stores.visibility())) {
+    for (StateStore store : writeBacks) {
       installed &= WriteBackStore.beforeFlush(store, hook);
     }
     return installed;

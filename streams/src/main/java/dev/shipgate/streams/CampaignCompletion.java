@@ -7,6 +7,8 @@ import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.SoakRun;
 import dev.shipgate.results.Verdict;
 import dev.shipgate.state.CampaignBook;
+import dev.shipgate.state.CycleControl;
+import dev.shipgate.state.CycleControlKind;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,34 +20,38 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Where a campaign stands against what its end event announced: while evidence is missing, its
- * pending state (RUNNING, FINISHING), emitted when it changes; once every announced event is in,
- * the cycles left open judged on what they have, the final judgement ({@link FinalJudge}) published
- * once, its soak run and, unless PASS, a VERDICT_FINAL alert; then the campaign's per-write state,
- * cycle books and checks dropped.
+ * pending state (RUNNING, FINISHING), emitted when it changes; once every announced event is in and
+ * every cycle the cycle tasks met was judged, or else once every cycle task answered a finalize
+ * (having judged its open cycles of the campaign on what they have), the final judgement
+ * ({@link FinalJudge}) published once, its soak run and, unless PASS, a VERDICT_FINAL alert; then
+ * every cycle task told it is judged, and the campaign's phase 2 outcomes and checks dropped.
+ *
+ * <p>A campaign without a manifest (published before manifests were) is always finalized: nothing
+ * says what its cycle tasks still have.
  */
 final class CampaignCompletion {
+  /** The cycle tasks' counts of the cycles they met and judged, in a book's {@code seen}. */
+  static final String CYCLES_OPENED = "cycles/opened";
+  static final String CYCLES_CLOSED = "cycles/closed";
+
   private final EvidenceStores.Opened stores;
   private final Decoded<CampaignBook> books;
-  private final CycleStage cycles;
   private final JudgeOutputs out;
+  private final ToEveryPartition control;
   private final FinalJudge judge;
 
-  CampaignCompletion(EvidenceStores.Opened stores, Decoded<CampaignBook> books, CycleStage cycles,
-      JudgeOutputs out) {
+  CampaignCompletion(EvidenceStores.Opened stores, Decoded<CampaignBook> books, JudgeOutputs out,
+      ToEveryPartition control) {
     this.stores = stores;
     this.books = books;
-    this.cycles = cycles;
     this.out = out;
+    this.control = control;
     this.judge = new FinalJudge(stores);
   }
 
-  /**
-   * Emits the campaign's state, or its final verdict once every announced event is judged. What
-   * the cycle stage counted of the campaign and has not reported yet is reported first (and
-   * advances it).
-   */
+  /** Emits the campaign's state, or its final verdict once its evidence is complete. */
   void advance(String campaign, CampaignBook book) {
-    if (book.getJudged() || cycles.report(campaign)) {
+    if (book.getJudged()) {
       return;
     }
     CampaignEvent end = book.getEnd();
@@ -63,6 +69,14 @@ final class CampaignCompletion {
         }
       }
     }
+    if (complete && !cyclesJudged(book, manifest)) {
+      if (!book.getFinalizing()) {
+        book.setFinalizing(true);
+        books.put(campaign, book);
+        tell(campaign, CycleControlKind.FINALIZE);
+      }
+      complete = book.getDonePartitions().size() >= control.partitions();
+    }
     if (!complete) {
       // a pending verdict is emitted when its state changes; most events change nothing
       if (CampaignRules.pendingState(book.getStarted(), end) == book.getLastState()) {
@@ -79,7 +93,6 @@ final class CampaignCompletion {
       }
       return;
     }
-    cycles.finalizeCampaign(campaign);
     book.setJudged(true);
     books.put(campaign, book);
     FinalJudge.Judgement judgement = judge.finalize(campaign, book, out::emit);
@@ -105,11 +118,27 @@ final class CampaignCompletion {
           .setEventTime(verdict.getUpdatedAt())
           .build());
     }
-    // judged: the per-write state (phase 2, and cycles that never closed), the cycles' books and
-    // the checks are not needed any more (evidence arriving from now on is refused by the book's
-    // judged flag)
-    cycles.drop(campaign);
+    // judged: the cycle tasks drop what they kept of it and refuse its later evidence; the phase
+    // 2 outcomes and the checks are not needed any more (evidence arriving from now on is refused
+    // by the book's judged flag)
+    tell(campaign, CycleControlKind.JUDGED);
+    dropAll(stores.phase2(), Keys.prefix(campaign));
     dropAll(stores.checks(), Keys.prefix(campaign));
+  }
+
+  /**
+   * Whether every cycle the cycle tasks met of the campaign was judged (their digests came before
+   * the reports that count them); never for a campaign without a manifest.
+   */
+  private static boolean cyclesJudged(CampaignBook book, Map<String, Long> manifest) {
+    return manifest != null && book.getSeen().getOrDefault(CYCLES_OPENED, 0L)
+        .equals(book.getSeen().getOrDefault(CYCLES_CLOSED, 0L));
+  }
+
+  /** Tells every cycle task. */
+  private void tell(String campaign, CycleControlKind kind) {
+    out.forward(campaign, CycleControl.newBuilder().setCampaignId(campaign).setKind(kind)
+        .setNodes(0).build());
   }
 
   private static <V> void dropAll(KeyValueStore<String, V> store,

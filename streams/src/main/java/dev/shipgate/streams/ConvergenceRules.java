@@ -39,9 +39,11 @@ final class ConvergenceRules {
   /**
    * @param outcomes the cycle's write ids and outcomes (empty for an imported tally), in any
    *     order: the lost ids are listed in write order ({@link WriteIds#ORDER})
+   * @param configuredNodes the nodes the campaign's configuration names, 0 when unknown: the
+   *     per-node counts are as many, or as many as the polls named if more
    */
   static CycleConvergence cycle(String campaign, CycleBook cb, Map<String, WriteOutcome> outcomes,
-      CampaignConfig config) {
+      int configuredNodes) {
     long writes;
     long ok = 0;
     long quorum = 0;
@@ -75,7 +77,7 @@ final class ConvergenceRules {
     // the counts are the seed point's (the poll the seed's fixed settle counts); the lost ids are
     // the end of the settle's
     List<NodeHeld> nodes = cb.getCounted() != null ? cb.getCounted() : finals;
-    int width = config == null ? 0 : config.getNodes().size();
+    int width = configuredNodes;
     for (NodeHeld n : nodes) {
       width = Math.max(width, n.getIndex() + 1);
     }

@@ -1,6 +1,5 @@
 package dev.shipgate.streams;
 
-import dev.shipgate.events.CampaignConfig;
 import dev.shipgate.events.WriteOutcome;
 import dev.shipgate.results.CycleConvergence;
 import dev.shipgate.state.CycleBook;
@@ -11,30 +10,37 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * Judges a phase 4 cycle once its evidence is complete: its {@link CycleConvergence} published,
  * its per-write state dropped, and what it adds to its fault class, a {@link CycleDigest}, handed
- * to its campaign's side ({@link CycleStage.Ledger#cycleJudged}). A cycle is complete when its final observation and
- * every write and fault event that observation announced are in, or its imported tally and
- * observation.
+ * to its class's books wherever they are (the campaign judge's {@link ClassBooks}). A cycle is
+ * complete when its final observation and every write and fault event that observation announced
+ * are in, or its imported tally and observation.
  *
  * <p>The digest is all the class needs of a cycle, so the cycle can be judged where its evidence
- * is and the class kept elsewhere (docs/cycle-tasks.md); today both are in the campaign's task.
- * Before the campaign's STARTED event is in, a cycle's convergence is sized by the nodes its
- * polls named.
+ * is and the class kept elsewhere (docs/cycle-tasks.md). Before the cycle task knows the
+ * campaign's configuration, a cycle's convergence is sized by the nodes its polls named.
  */
 final class CycleJudge {
   private final OpenWrites writes;
   private final Decoded<CycleBook> cycles;
-  private final CycleStage.Ledger ledger;
-  private final JudgeOutputs out;
+  private final ToIntFunction<String> configuredNodes;
+  private final Consumer<CycleDigest> judged;
+  private final Sends out;
 
-  CycleJudge(OpenWrites writes, Decoded<CycleBook> cycles, CycleStage.Ledger ledger,
-      JudgeOutputs out) {
+  /**
+   * @param configuredNodes a campaign's configured nodes, 0 when unknown
+   * @param judged where a judged cycle's digest goes
+   */
+  CycleJudge(OpenWrites writes, Decoded<CycleBook> cycles, ToIntFunction<String> configuredNodes,
+      Consumer<CycleDigest> judged, Sends out) {
     this.writes = writes;
     this.cycles = cycles;
-    this.ledger = ledger;
+    this.configuredNodes = configuredNodes;
+    this.judged = judged;
     this.out = out;
   }
 
@@ -91,8 +97,8 @@ final class CycleJudge {
     Map<String, WriteRecord> records = CycleWrites.ofKey(writes, key).takeAll();
     Map<String, WriteOutcome> outcomes = new HashMap<>();
     records.forEach((id, r) -> outcomes.put(id, r.outcome()));
-    CampaignConfig config = ledger.config(campaign);
-    CycleConvergence cc = ConvergenceRules.cycle(campaign, cb, outcomes, config);
+    CycleConvergence cc = ConvergenceRules.cycle(campaign, cb, outcomes,
+        configuredNodes.applyAsInt(campaign));
     VisibilityBook contribution = null;
     if (!records.isEmpty()) {
       // slow or lost: the set checker's lists on the cycle, its points into the class's book
@@ -127,6 +133,6 @@ final class CycleJudge {
     cycles.put(key, cb);
     writes.delete(WriteTally.ofCycle(key));
     out.forward(key, cc); // a cycle is judged once: nothing to compare it with
-    ledger.cycleJudged(digest);
+    judged.accept(digest);
   }
 }

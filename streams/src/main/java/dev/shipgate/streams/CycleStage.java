@@ -31,13 +31,16 @@ final class CycleStage {
   static final String OBSERVATIONS = "4/observations";
   static final String CHECKS = "4/checks";
 
-  /** The campaigns' side, as the cycles see it. */
+  /**
+   * The campaigns' side as the cycles see it: in a cycle task, what the campaign judge told it
+   * and the reports it sends the judge ({@link CycleLink}).
+   */
   interface Ledger {
     /** Whether the campaign was judged: then its evidence is late. */
     boolean judged(String campaign);
 
-    /** The campaign's configuration, null before its STARTED event. */
-    CampaignConfig config(String campaign);
+    /** How many nodes the campaign's configuration names, 0 before its STARTED event is known. */
+    int configuredNodes(String campaign);
 
     /** A cycle's check that the campaign's final judgement reads too (its seed extras). */
     void kept(CheckResult c);
@@ -45,21 +48,20 @@ final class CycleStage {
     /** A cycle judged: what it adds to its class. */
     void cycleJudged(CycleDigest digest);
 
-    /**
-     * What the stage counted of the campaign since its last report: then where the campaign
-     * stands may have changed.
-     */
+    /** What the stage counted of the campaign since its last report. */
     void progressed(String campaign, Progress progress);
   }
 
   /**
    * What the stage counted of one campaign since it last reported: its events by
-   * {@code <phase>/<kind>}, the fault classes they were of, their latest event time, and the
-   * latest stamp of the records behind them (the report's stamp).
+   * {@code <phase>/<kind>}, the fault classes they were of, the cycles it met and judged, their
+   * latest event time, and the latest stamp of the records behind them (the report's stamp).
    */
   static final class Progress {
     final Map<String, Long> counts = new LinkedHashMap<>(4);
     final List<String> faults = new ArrayList<>(2);
+    int opened;
+    int closed;
     long maxEventTime;
     long timestamp;
 
@@ -78,7 +80,7 @@ final class CycleStage {
 
   private final OpenWrites writes;
   private final Decoded<CycleBook> cycles;
-  private final JudgeOutputs out;
+  private final Sends out;
   private final Ledger ledger;
   private final CycleJudge judge;
   /** The records of the cycle the last phase 4 write or poll was of, with its keys. */
@@ -87,12 +89,15 @@ final class CycleStage {
   private final Map<String, Progress> unreported = new LinkedHashMap<>();
   private boolean deferring;
 
-  CycleStage(OpenWrites writes, Decoded<CycleBook> cycles, JudgeOutputs out, Ledger ledger) {
+  CycleStage(OpenWrites writes, Decoded<CycleBook> cycles, Sends out, Ledger ledger) {
     this.writes = writes;
     this.cycles = cycles;
     this.out = out;
     this.ledger = ledger;
-    this.judge = new CycleJudge(writes, cycles, ledger, out);
+    this.judge = new CycleJudge(writes, cycles, ledger::configuredNodes, d -> {
+      progress(d.getCampaignId()).closed++;
+      ledger.cycleJudged(d);
+    }, out);
   }
 
   // --------------------------------------------------------------------------- writes
@@ -122,9 +127,15 @@ final class CycleStage {
             + " already");
         return;
       }
-      tally = new WriteTally();
-      tally.completable = cb != null && (cb.getNodes() != null || cb.getTallyOk() != null);
       progress = progress(campaign);
+      if (cb == null) {
+        // the cycle's first event: its book from now on, so that it is counted opened once
+        cb = newCycle(w.getFault(), w.getCycle());
+        cycles.put(key, cb);
+        progress.opened++;
+      }
+      tally = new WriteTally();
+      tally.completable = cb.getNodes() != null || cb.getTallyOk() != null;
       progress.fault(w.getFault());
     } else {
       progress = progress(campaign);
@@ -133,7 +144,7 @@ final class CycleStage {
     tally.add(time, cycleWrites.write(w));
     writes.put(tallyKey, tally);
     if (tally.completable) {
-      judge.closeIfComplete(campaign, key, cycle(key, w.getFault(), w.getCycle()));
+      judge.closeIfComplete(campaign, key, cycle(campaign, key, w.getFault(), w.getCycle()));
     }
     reportIfLive(campaign);
   }
@@ -150,7 +161,7 @@ final class CycleStage {
     progress(campaign).add(OBSERVATIONS, o.getEventTime().toEpochMilli(), out.timestamp());
     CycleWrites cycleWrites = cycleWrites(campaign, o.getFault(), o.getCycle());
     String key = cycleWrites.key();
-    CycleBook cb = cycle(key, o.getFault(), o.getCycle());
+    CycleBook cb = cycle(campaign, key, o.getFault(), o.getCycle());
     if (cb.getClosed()) {
       out.late(campaign, o, "cycle " + o.getCycle() + " of " + o.getFault() + " was judged"
           + " already");
@@ -199,7 +210,7 @@ final class CycleStage {
     progress.add(CHECKS, c.getEventTime().toEpochMilli(), out.timestamp());
     progress.fault(c.getFault());
     String key = Keys.cycle(campaign, c.getFault(), c.getCycle());
-    CycleBook cb = cycle(key, c.getFault(), c.getCycle());
+    CycleBook cb = cycle(campaign, key, c.getFault(), c.getCycle());
     if (cb.getClosed()) {
       out.late(campaign, c, "cycle " + c.getCycle() + " of " + c.getFault() + " was judged"
           + " already");
@@ -231,7 +242,7 @@ final class CycleStage {
   void onFault(FaultEvent f) {
     String campaign = f.getCampaignId();
     String key = Keys.cycle(campaign, f.getFault(), f.getCycle());
-    CycleBook cb = cycle(key, f.getFault(), f.getCycle());
+    CycleBook cb = cycle(campaign, key, f.getFault(), f.getCycle());
     if (cb.getClosed()) {
       return;
     }
@@ -322,9 +333,15 @@ final class CycleStage {
     return lastCycle;
   }
 
-  private CycleBook cycle(String key, String fault, int cycle) {
+  /** The cycle's book; a new one, stored and counted opened, when the cycle is first met. */
+  private CycleBook cycle(String campaign, String key, String fault, int cycle) {
     CycleBook cb = cycles.get(key);
-    return cb != null ? cb : newCycle(fault, cycle);
+    if (cb == null) {
+      cb = newCycle(fault, cycle);
+      cycles.put(key, cb);
+      progress(campaign).opened++;
+    }
+    return cb;
   }
 
   /**

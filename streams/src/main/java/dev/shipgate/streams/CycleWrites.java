@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The per-write records of one open phase 4 cycle in {@link EvidenceStores#WRITES}: a write's
+ * The per-write records of one open phase 4 cycle in {@link CycleStores#WRITES}: a write's
  * result, each poll's sightings, and, when the cycle is judged, all of them gathered and deleted.
  *
  * <p>The records are grouped into {@value #BUCKETS} {@link WriteBucket}s by the hash of their

@@ -14,7 +14,11 @@ import dev.shipgate.events.WriteResult;
 import dev.shipgate.results.Alert;
 import dev.shipgate.results.AlertKind;
 import dev.shipgate.state.CampaignBook;
+import dev.shipgate.state.CycleControl;
+import dev.shipgate.state.CycleControlKind;
 import dev.shipgate.state.CycleDigest;
+import dev.shipgate.state.CycleProgress;
+import dev.shipgate.state.CycleReport;
 import dev.shipgate.state.FaultBook;
 import dev.shipgate.state.NodeHeld;
 import java.time.Instant;
@@ -27,25 +31,26 @@ import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 
 /**
- * The campaigns of one task as their evidence arrives: each decoded input event is booked
- * ({@link EvidenceStores}) and counted against what the campaign's end event announced, whatever
- * order the topics are read in; what it completes is judged there and then:
+ * The campaign judge of one task: the campaigns whose id hashes to its partition, from their
+ * campaign events and what the cycle tasks report of them ({@link CycleReport}: the events that are
+ * not a cycle's own, judged cycles' digests, progress, answers to a finalize), counted against
+ * what each campaign's end event announced, whatever order they arrive in; what it completes is
+ * judged there and then:
  *
  * <ul>
- *   <li>a phase 4 cycle's own events go to the {@link CycleStage}, which judges the cycle once
- *       its final observation and announced writes and fault events are in (or its imported
- *       tally and observation) and tells this side, its {@link CycleStage.Ledger}, what it
- *       counted and the cycle's digest, folded into its class ({@link ClassBooks}: the class's
- *       bound so far, PENDING until the campaign is final);
+ *   <li>a judged cycle's digest is folded into its class ({@link ClassBooks}: the class's bound so
+ *       far, PENDING until the campaign is final);
  *   <li>the campaign, by the {@link CampaignCompletion}: its pending state while evidence is
- *       missing, and once everything announced is in, the phase verdicts and the campaign
- *       verdict, published once.
+ *       missing, and once everything announced is in and every cycle met was judged (or the cycle
+ *       tasks answered a finalize), the phase verdicts and the campaign verdict, published once.
  * </ul>
  *
- * <p>Evidence for a cycle or a campaign already judged is never reinterpreted: it is refused as a
- * dead letter with a LATE_EVIDENCE alert ({@link JudgeOutputs#late}). Output times are the latest
- * event time of the evidence behind them, so a replay in any order gives the same final records.
- * A campaign whose driver falls silent is watched by the {@link SilenceWatch}.
+ * <p>It tells every cycle task ({@link CycleControl}, to every partition) a campaign's configured
+ * nodes when its STARTED event is in, to finalize it, and that it was judged. Evidence for a
+ * campaign already judged is never reinterpreted: it is refused as a dead letter with a
+ * LATE_EVIDENCE alert ({@link Sends#late}). Output times are the latest event time of the evidence
+ * behind them, so a replay in any order gives the same final records. A campaign whose driver
+ * falls silent is watched by the {@link SilenceWatch}.
  */
 final class Evidence {
   private static final Thresholds DEFAULT_THRESHOLDS = Thresholds.newBuilder().build();
@@ -53,41 +58,32 @@ final class Evidence {
   /** Books kept decoded in memory ({@link Decoded}): open campaigns, their classes, cycles. */
   private static final int KEPT_CAMPAIGNS = 64;
   private static final int KEPT_CLASSES = 128;
-  private static final int KEPT_CYCLES = 256;
+  static final int KEPT_CYCLES = 256;
 
   private final ProcessorContext<String, SpecificRecord> context;
   private final EvidenceStores.Opened stores;
-  private final OpenWrites writes;
   private final Decoded<CampaignBook> books;
   private final JudgeOutputs out;
   private final ClassBooks classes;
-  private final CycleStage cycles;
   private final CampaignCompletion completion;
   private final SilenceWatch watch;
 
   /**
    * @param component the dead letters' component (the application id)
    * @param encoder the input record's wire bytes, for a dead letter
+   * @param control the partitioner of the cycle control topic
    */
   Evidence(ProcessorContext<String, SpecificRecord> context, String component,
-      Function<SpecificRecord, byte[]> encoder) {
+      Function<SpecificRecord, byte[]> encoder, ToEveryPartition control) {
     this.context = context;
     this.stores = EvidenceStores.Opened.from(context);
-    this.writes = new OpenWrites(stores.writes());
     this.books = new Decoded<>(stores.books(), KEPT_CAMPAIGNS);
     this.out = new JudgeOutputs(context, stores, component, encoder);
     this.classes = new ClassBooks(new Decoded<>(stores.faults(), KEPT_CLASSES),
         new Decoded<>(stores.visibility(), KEPT_CLASSES), out);
-    this.cycles = new CycleStage(writes, new Decoded<>(stores.cycles(), KEPT_CYCLES), out,
-        new CampaignSide());
-    this.completion = new CampaignCompletion(stores, books, cycles, out);
+    this.completion = new CampaignCompletion(stores, books, out, control);
     this.watch = new SilenceWatch(this, stores, context.currentSystemTimeMs());
-    Runnable beforeCommit = () -> {
-      cycles.reportAll();
-      classes.emitPending(books::get);
-    };
-    if (BeforeCommit.install(context, stores, beforeCommit)) {
-      cycles.deferToCommits();
+    if (BeforeCommit.install(context, stores.writeBacks(), () -> classes.emitPending(books::get))) {
       classes.deferToCommits();
     }
   }
@@ -125,7 +121,6 @@ final class Evidence {
    * if it ended, is not waited for any longer), with a CAMPAIGN_ABANDONED alert.
    */
   void abandon(String campaign, String reason, long lastEventMs) {
-    cycles.report(campaign);
     CampaignBook book = book(campaign);
     if (book.getJudged()) {
       return;
@@ -176,6 +171,10 @@ final class Evidence {
     touch(book, e.getEventTime());
     if (e.getType() == CampaignEventType.STARTED) {
       book.setStarted(e);
+      if (e.getConfig() != null) {
+        out.forward(campaign, CycleControl.newBuilder().setCampaignId(campaign)
+            .setKind(CycleControlKind.STARTED).setNodes(e.getConfig().getNodes().size()).build());
+      }
     } else {
       book.setEnd(e);
     }
@@ -185,26 +184,22 @@ final class Evidence {
 
   // --------------------------------------------------------------------------- writes
 
-  void onWrite(WriteResult w, long timestamp) {
-    out.at(timestamp);
+  /** A write that is not a cycle's (phases 1-3). */
+  private void onWrite(WriteResult w) {
     String campaign = w.getCampaignId();
     alive(campaign, w.getEventTime());
-    if (w.getPhase() == 4) {
-      cycles.onWrite(w);
-      return;
-    }
     CampaignBook book = admit(campaign, w, w.getPhase(), "writes", w.getEventTime());
     if (book == null) {
       return;
     }
     if (w.getPhase() == 2) {
       String writeKey = campaign + "/p2/" + w.getWriteId();
-      byte[] previous = writes.raw(writeKey);
+      byte[] previous = stores.phase2().get(writeKey);
       if (previous != null) {
         tallyPhase2(book, WriteOutcome.values()[previous[0]], -1);
       }
       tallyPhase2(book, w.getOutcome(), 1);
-      writes.putRaw(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
+      stores.phase2().put(writeKey, new byte[] {(byte) w.getOutcome().ordinal()});
     }
     books.put(campaign, book);
     completion.advance(campaign, book);
@@ -220,14 +215,10 @@ final class Evidence {
 
   // --------------------------------------------------------------------------- observations
 
-  void onObservation(Observation o, long timestamp) {
-    out.at(timestamp);
+  /** An observation that is not a cycle's poll. */
+  private void onObservation(Observation o) {
     String campaign = o.getCampaignId();
     alive(campaign, o.getEventTime());
-    if (o.getPhase() == 4 && o.getFault() != null && o.getCycle() != null) {
-      cycles.onObservation(o);
-      return;
-    }
     CampaignBook book = admit(campaign, o, o.getPhase(), "observations", o.getEventTime());
     if (book == null) {
       return;
@@ -259,16 +250,20 @@ final class Evidence {
 
   // --------------------------------------------------------------------------- checks
 
-  void onCheck(CheckResult c, long timestamp) {
-    out.at(timestamp);
+  /** A check that is not a cycle's imported tally, or the copy of one with seed extras. */
+  private void onCheck(CheckResult c) {
     String campaign = c.getCampaignId();
-    alive(campaign, c.getEventTime());
     String check = c.getCheck();
     if (c.getPhase() == 4 && c.getFault() != null && c.getError() == null
         && "phase4.cycle".equals(check)) {
-      cycles.onCheck(c);
+      // counted by its cycle task (late, if the campaign was judged meanwhile, when that count
+      // comes): its extras only
+      if (!book(campaign).getJudged()) {
+        keep(c);
+      }
       return;
     }
+    alive(campaign, c.getEventTime());
     CampaignBook book = admit(campaign, c, c.getPhase(), "checks", c.getEventTime());
     if (book == null) {
       return;
@@ -309,8 +304,8 @@ final class Evidence {
 
   // --------------------------------------------------------------------------- fault events
 
-  void onFault(FaultEvent f, long timestamp) {
-    out.at(timestamp);
+  /** A fault event (of a cycle too: its cycle's part is its cycle task's). */
+  private void onFault(FaultEvent f) {
     String campaign = f.getCampaignId();
     alive(campaign, f.getEventTime());
     CampaignBook book = admit(campaign, f, f.getPhase(), "faults", f.getEventTime());
@@ -328,9 +323,6 @@ final class Evidence {
       book.setOpenFaults(open);
     }
     books.put(campaign, book);
-    if (f.getPhase() == 4 && f.getCycle() != null) {
-      cycles.onFault(f);
-    }
     if (f.getAction() == FaultAction.NOT_APPLIED) {
       String reason = f.getReason() == null ? "no reason given" : f.getReason();
       out.forward(campaign, Alert.newBuilder()
@@ -403,44 +395,87 @@ final class Evidence {
     return false;
   }
 
-  // --------------------------------------------------------------------------- the cycles' ledger
+  // --------------------------------------------------------------------------- reports
 
-  /** The campaigns' side as the {@link CycleStage} sees it: their books, their classes. */
-  private final class CampaignSide implements CycleStage.Ledger {
-    @Override
-    public boolean judged(String campaign) {
-      return book(campaign).getJudged();
-    }
-
-    @Override
-    public CampaignConfig config(String campaign) {
-      return Evidence.config(book(campaign));
-    }
-
-    @Override
-    public void kept(CheckResult c) {
-      keep(c);
-    }
-
-    @Override
-    public void cycleJudged(CycleDigest digest) {
-      classes.fold(book(digest.getCampaignId()), digest);
-    }
-
-    @Override
-    public void progressed(String campaign, CycleStage.Progress p) {
-      CampaignBook book = book(campaign);
-      if (book.getJudged()) {
-        return; // never: a campaign's progress is reported before it is judged
+  /** What a cycle task reports: an event, a judged cycle, progress or its answer to a finalize. */
+  void onReport(CycleReport r, long timestamp) {
+    out.at(timestamp);
+    Object e = r.getEvidence();
+    if (e != null) {
+      out.readFrom(new Sends.Source(r.getSourceTopic(), r.getSourcePartition(),
+          r.getSourceOffset()));
+      if (e instanceof WriteResult w) {
+        onWrite(w);
+      } else if (e instanceof Observation o) {
+        onObservation(o);
+      } else if (e instanceof CheckResult c) {
+        onCheck(c);
+      } else {
+        onFault((FaultEvent) e);
       }
-      Map<String, Long> seen = new HashMap<>(book.getSeen());
-      p.counts.forEach((kind, n) -> seen.merge(kind, n, Long::sum));
-      book.setSeen(seen);
-      book.setMaxEventTime(Math.max(book.getMaxEventTime(), p.maxEventTime));
-      p.faults.forEach(f -> noteFault(book, f));
-      books.put(campaign, book);
-      completion.advance(campaign, book);
+    } else if (r.getDigest() != null) {
+      onDigest(r.getDigest());
+    } else if (r.getProgress() != null) {
+      onProgress(r.getCampaignId(), r.getProgress());
+    } else if (r.getDone() != null) {
+      onDone(r.getCampaignId(), r.getDone());
+    }
   }
+
+  /** A judged cycle, into its class. */
+  private void onDigest(CycleDigest d) {
+    String campaign = d.getCampaignId();
+    CampaignBook book = book(campaign);
+    if (book.getJudged()) {
+      out.lateAlert(campaign, "late evidence for campaign " + campaign + ": cycle " + d.getCycle()
+          + " of " + d.getFault() + " judged by its cycle task after the campaign's final verdict;"
+          + " not counted");
+      return;
+    }
+    classes.fold(book, d);
+  }
+
+  /** What a cycle task counted of the campaign since its last report. */
+  private void onProgress(String campaign, CycleProgress p) {
+    if (p.getMaxEventTime() > 0) {
+      alive(campaign, Instant.ofEpochMilli(p.getMaxEventTime()));
+    }
+    CampaignBook book = book(campaign);
+    if (book.getJudged()) {
+      long n = p.getCounts().values().stream().mapToLong(Long::longValue).sum();
+      if (n > 0) {
+        out.lateAlert(campaign, "late evidence for campaign " + campaign + ": " + n + " events"
+            + " counted by a cycle task after the campaign's final verdict " + p.getCounts()
+            + "; not counted");
+      }
+      return;
+    }
+    Map<String, Long> seen = new HashMap<>(book.getSeen());
+    p.getCounts().forEach((kind, n) -> seen.merge(kind, n, Long::sum));
+    if (p.getOpened() != 0) {
+      seen.merge(CampaignCompletion.CYCLES_OPENED, (long) p.getOpened(), Long::sum);
+    }
+    if (p.getClosed() != 0) {
+      seen.merge(CampaignCompletion.CYCLES_CLOSED, (long) p.getClosed(), Long::sum);
+    }
+    book.setSeen(seen);
+    book.setMaxEventTime(Math.max(book.getMaxEventTime(), p.getMaxEventTime()));
+    p.getFaults().forEach(f -> noteFault(book, f));
+    books.put(campaign, book);
+    completion.advance(campaign, book);
+  }
+
+  /** A cycle task's answer to the campaign's finalize: it has closed what it had. */
+  private void onDone(String campaign, int partition) {
+    CampaignBook book = book(campaign);
+    if (book.getJudged() || book.getDonePartitions().contains(partition)) {
+      return;
+    }
+    List<Integer> done = new ArrayList<>(book.getDonePartitions());
+    done.add(partition);
+    book.setDonePartitions(done);
+    books.put(campaign, book);
+    completion.advance(campaign, book);
   }
 
   static CampaignConfig config(CampaignBook book) {

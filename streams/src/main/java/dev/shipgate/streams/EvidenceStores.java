@@ -4,7 +4,6 @@ import dev.shipgate.events.CheckResult;
 import dev.shipgate.results.CampaignVerdict;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.state.CampaignBook;
-import dev.shipgate.state.CycleBook;
 import dev.shipgate.state.FaultBook;
 import dev.shipgate.state.VisibilityBook;
 import java.util.List;
@@ -16,22 +15,18 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The state of the one processor that judges campaigns, all keyed by campaign id first (so one
- * campaign's state is in one task, as its inputs are), with caching on (a record updated many times
- * between commits is written to RocksDB and the changelog once; not for the stores an emit writes,
- * see {@link #addTo}), and the books, cycles, write records, classes and visibility books encoded
- * once per commit, not per put ({@link WriteBackStore}):
+ * The state of the campaign judge, all keyed by campaign id first (so one campaign's state is in
+ * one task, as its campaign events and the cycle tasks' reports are), with caching on (a record
+ * updated many times between commits is written to RocksDB and the changelog once; not for the
+ * stores an emit writes, see {@link #addTo}), and the books, classes and visibility books encoded
+ * once per commit, not per put ({@link WriteBackStore}). The cycles' own state is the cycle tasks'
+ * ({@link CycleStores}).
  *
  * <ul>
  *   <li>{@value #BOOKS}: campaign → {@link CampaignBook} (lifecycle, manifest against seen, phase 2
  *       tally);
- *   <li>{@value #CYCLES}: campaign/fault/cycle → {@link CycleBook}, until the campaign is judged;
- *   <li>{@value #WRITES}: campaign/fault/cycle/write id → the write's {@link WriteRecord}
- *       (outcome, times, first sighting per node; phase 2: campaign/p2/write id → the outcome, one
- *       byte); beside them each open cycle's and campaign's {@link WriteTally}.
- *       A cycle's entries are deleted when it is judged, the campaign's tally when the campaign
- *       is, so it holds only the open cycles' writes: an in-memory store (changelogged like the
- *       others);
+ *   <li>{@value #PHASE2}: campaign/p2/write id → the phase 2 write's outcome (one byte), until
+ *       the campaign is judged: an in-memory store (changelogged like the others);
  *   <li>{@value #FAULTS}: campaign/fault → {@link FaultBook} (the class aggregate);
  *   <li>{@value #VISIBILITY}: campaign/fault → {@link VisibilityBook} (the class's visibility
  *       sums and histograms, fixed size);
@@ -50,8 +45,7 @@ public final class EvidenceStores {
   private EvidenceStores() {}
 
   static final String BOOKS = "campaign-books";
-  static final String CYCLES = "cycle-books";
-  static final String WRITES = "write-outcomes";
+  static final String PHASE2 = "phase2-outcomes";
   static final String FAULTS = "fault-books";
   static final String CHECKS = "check-results";
   static final String EMITTED = "emitted-hashes";
@@ -63,18 +57,15 @@ public final class EvidenceStores {
   /** Queryable: campaign/fault → {@link FaultBound}. */
   public static final String BOUNDS = "fault-bounds-view";
 
-  static final String[] ALL = {BOOKS, CYCLES, WRITES, FAULTS, CHECKS, EMITTED, VERDICTS, BOUNDS,
+  static final String[] ALL = {BOOKS, PHASE2, FAULTS, CHECKS, EMITTED, VERDICTS, BOUNDS,
       VISIBILITY, LIVENESS};
 
   static void addTo(StreamsBuilder builder) {
     List<StoreBuilder<?>> stores = List.of(
         writeBack(BOOKS, StateSerde.<CampaignBook>of(CampaignBook.getClassSchema())),
-        writeBack(CYCLES, StateSerde.<CycleBook>of(CycleBook.getClassSchema())),
-        // in memory (changelogged): a closed cycle's entries are deleted at once, so its prefix
-        // scan never walks the tombstones RocksDB keeps until compaction (measured: the scans
-        // past deleted cycles' keys took most of the stream thread's time)
-        WriteBackStore.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(WRITES),
-            Serdes.String(), OpenWrites.SERDE).withCachingEnabled(), MAX_PENDING),
+        // the open campaigns' phase 2 outcomes, deleted once judged: small, in memory
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PHASE2), Serdes.String(),
+            Serdes.ByteArray()).withCachingEnabled(),
         writeBack(FAULTS, StateSerde.<FaultBook>of(FaultBook.getClassSchema())),
         store(CHECKS, StateSerde.<CheckResult>of(CheckResult.getClassSchema())),
         // what an emit puts is written through, uncached: a backlog's bounds are emitted at the
@@ -98,32 +89,37 @@ public final class EvidenceStores {
    */
   static final int MAX_PENDING = 4096;
 
-  private static <T extends org.apache.avro.specific.SpecificRecordBase>
+  static <T extends org.apache.avro.specific.SpecificRecordBase>
       StoreBuilder<KeyValueStore<String, T>> writeBack(String name, StateSerde<T> serde) {
     return WriteBackStore.of(store(name, serde), MAX_PENDING);
   }
 
-  private static <T extends org.apache.avro.specific.SpecificRecordBase>
+  static <T extends org.apache.avro.specific.SpecificRecordBase>
       StoreBuilder<KeyValueStore<String, T>> store(String name, StateSerde<T> serde) {
     return uncached(name, serde).withCachingEnabled();
   }
 
-  private static <T extends org.apache.avro.specific.SpecificRecordBase>
+  static <T extends org.apache.avro.specific.SpecificRecordBase>
       StoreBuilder<KeyValueStore<String, T>> uncached(String name, StateSerde<T> serde) {
     return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
         serde);
   }
 
   /** The stores as one task sees them. */
-  record Opened(KeyValueStore<String, CampaignBook> books, KeyValueStore<String, CycleBook> cycles,
-      KeyValueStore<String, Object> writes, KeyValueStore<String, FaultBook> faults,
+  record Opened(KeyValueStore<String, CampaignBook> books,
+      KeyValueStore<String, byte[]> phase2, KeyValueStore<String, FaultBook> faults,
       KeyValueStore<String, CheckResult> checks, KeyValueStore<String, Long> emitted,
       KeyValueStore<String, CampaignVerdict> verdicts, KeyValueStore<String, FaultBound> bounds,
       KeyValueStore<String, VisibilityBook> visibility, KeyValueStore<String, byte[]> liveness) {
 
+    /** The write-back stores, whose flush runs the work before a commit ({@link BeforeCommit}). */
+    List<org.apache.kafka.streams.processor.StateStore> writeBacks() {
+      return List.of(books, faults, visibility);
+    }
+
     static Opened from(ProcessorContext<?, ?> context) {
-      return new Opened(context.getStateStore(BOOKS), context.getStateStore(CYCLES),
-          context.getStateStore(WRITES), context.getStateStore(FAULTS),
+      return new Opened(context.getStateStore(BOOKS), context.getStateStore(PHASE2),
+          context.getStateStore(FAULTS),
           context.getStateStore(CHECKS), context.getStateStore(EMITTED),
           context.getStateStore(VERDICTS), context.getStateStore(BOUNDS),
           context.getStateStore(VISIBILITY), context.getStateStore(LIVENESS));

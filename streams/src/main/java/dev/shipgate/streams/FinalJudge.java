@@ -183,7 +183,7 @@ final class FinalJudge {
         counts.put(n.getNode(), n.getCount());
       } else {
         counts.put(n.getNode(), n.getIds().stream().distinct()
-            .filter(id -> stores.writes().get(campaign + "/p2/" + id) != null).count());
+            .filter(id -> stores.phase2().get(campaign + "/p2/" + id) != null).count());
       }
     }
     return counts;

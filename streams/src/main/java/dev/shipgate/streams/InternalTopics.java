@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -18,6 +19,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyDescription;
@@ -27,7 +29,9 @@ import org.apache.kafka.streams.TopologyDescription;
  * and configured as Kafka Streams 4.4 creates them ({@code <application.id>-<store>-changelog}
  * compacted, {@code <application.id>-<name>-repartition} deleting, unbounded retention, 50 MB
  * segments; both with CreateTime stamps, then the {@code topic.}-prefixed settings of the
- * configuration), with as many partitions as the widest input topic.
+ * configuration), with as many partitions as the input topics; and the application's cycle
+ * control topic ({@link ShipgateTopology#controlTopic}: compacted, so it keeps the judge's last
+ * word of each campaign for each partition), which Kafka Streams does not create, being a source.
  *
  * <p>Created before Kafka Streams starts ({@link ShipgateStreams#start()}), in one request: Streams
  * itself creates them during its first rebalance and then waits for them one 100 ms retry at a
@@ -77,6 +81,12 @@ final class InternalTopics {
       topics.add(new NewTopic(app + "-" + store + "-changelog", Optional.of(partitions),
           replication).configs(configs));
     }
+    Map<String, String> control = new HashMap<>();
+    control.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
+    control.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    control.putAll(defaults);
+    topics.add(new NewTopic(ShipgateTopology.controlTopic(app), Optional.of(partitions),
+        replication).configs(control));
     for (String name : repartitions) {
       Map<String, String> configs = new HashMap<>();
       configs.put(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "CreateTime");
@@ -91,11 +101,14 @@ final class InternalTopics {
   }
 
   /**
-   * Creates the internal topics of {@code topology} that do not exist yet, sized to the widest of
+   * Creates the internal topics of {@code topology} that do not exist yet, sized as
    * {@code sources}; waits at most {@link #TIMEOUT}.
    *
    * @return the names created (empty when all existed)
-   * @throws Exception when the broker could not be asked or refused (Streams then creates them)
+   * @throws PartitionMismatch when the sources, or the control topic that exists, differ in
+   *     partitions (a campaign's cycle tasks and its judge would not meet)
+   * @throws Exception when the broker could not be asked or refused (Streams then creates the
+   *     changelog and repartition topics)
    */
   static List<String> create(Topology topology, Properties props, List<String> sources)
       throws Exception {
@@ -113,6 +126,25 @@ final class InternalTopics {
           .allTopicNames().get(left(deadline), TimeUnit.MILLISECONDS);
       int partitions = described.values().stream().mapToInt(d -> d.partitions().size()).max()
           .orElseThrow();
+      String control = ShipgateTopology.controlTopic(String.valueOf(
+          props.get(StreamsConfig.APPLICATION_ID_CONFIG)));
+      Map<String, Integer> counts = new TreeMap<>();
+      described.forEach((name, d) -> counts.put(name, d.partitions().size()));
+      try {
+        client.describeTopics(List.of(control)).allTopicNames()
+            .get(left(deadline), TimeUnit.MILLISECONDS)
+            .forEach((name, d) -> counts.put(name, d.partitions().size()));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      if (counts.values().stream().distinct().count() > 1) {
+        answered = true;
+        throw new PartitionMismatch("the input topics and " + control + " must have as many"
+            + " partitions each (a campaign's cycles and its judge meet by partition), but have "
+            + counts);
+      }
       List<NewTopic> topics = of(topology, props, partitions);
       Map<String, KafkaFuture<Void>> results = client.createTopics(topics).values();
       List<String> created = new ArrayList<>();
@@ -132,6 +164,13 @@ final class InternalTopics {
       // interrupted (the instance closed before it started) or the broker silent: nothing to wait
       // for, so the client's calls are dropped at once, not left to their 10 s timeouts
       client.close(answered ? Duration.ofMillis(left(deadline)) : Duration.ZERO);
+    }
+  }
+
+  /** The topics a topology reads differ in partitions: Streams is not started. */
+  static final class PartitionMismatch extends IllegalStateException {
+    PartitionMismatch(String message) {
+      super(message);
     }
   }
 

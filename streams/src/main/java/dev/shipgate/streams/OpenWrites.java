@@ -12,7 +12,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * {@link EvidenceStores#WRITES} as the task's judge uses it: the open cycles' {@link WriteBucket}s
+ * {@link CycleStores#WRITES} as a cycle task uses it: the open cycles' {@link WriteBucket}s
  * and the {@link WriteTally}s, read decoded from memory when they were read or written before.
  *
  * <p>Every put goes to the store at once as the object it is; the store ({@link WriteBackStore})
@@ -21,7 +21,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * write or a poll does not decode its bucket and tallies again (measured: the store reads and
  * decodes were about a tenth of the stream thread's time). The objects handed out are the ones
  * kept: a caller that changes one puts it back before the record is done. The memory is per
- * judge instance, which a revived or reassigned task creates anew, and bounded (least recently
+ * cycle task instance, which a revived or reassigned task creates anew, and bounded (least recently
  * used out first).
  */
 final class OpenWrites {
@@ -91,16 +91,6 @@ final class OpenWrites {
       }
     }
     return out;
-  }
-
-  /** A phase 2 write's outcome byte, kept as is. */
-  byte[] raw(String key) {
-    return (byte[]) store.get(key);
-  }
-
-  void putRaw(String key, byte[] value) {
-    decoded.remove(key);
-    store.put(key, value);
   }
 
   void delete(String key) {

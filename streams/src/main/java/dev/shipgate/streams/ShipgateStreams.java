@@ -127,6 +127,9 @@ public final class ShipgateStreams implements AutoCloseable {
       Thread.currentThread().interrupt();
       LOG.warn("internal topics not created ahead (interrupted); Kafka Streams creates them");
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof InternalTopics.PartitionMismatch refused) {
+        throw refused;
+      }
       LOG.warn("internal topics not created ahead ({}); Kafka Streams creates them",
           e.getCause().toString());
     } catch (TimeoutException e) {

@@ -6,6 +6,8 @@ import dev.shipgate.results.SoakRun;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.SchemaRegistry;
+import dev.shipgate.state.CycleControl;
+import dev.shipgate.state.CycleReport;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,24 +20,32 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
- * The whole shipgate Streams application in one topology, no output read back:
+ * The whole shipgate Streams application in one topology, no output read back, in two stages:
  *
  * <pre>
- *  campaigns, writes, observations, checks, faults ──▶ decode (bad records → dead letters)
- *     └─▶ typed, merged into one judge per task ({@link EvidenceProcessor}, {@link Evidence},
- *         {@link EvidenceStores})
- *           ──▶ cycle-convergence, fault-bounds, phase-verdicts, campaign-verdicts, alerts
+ *  writes, observations, checks, faults ──▶ decode (bad records → dead letters)
+ *  cycle control (the judge's word) ───────┴▶ cycle tasks ({@link CycleTask}: a phase 4 cycle's
+ *       own events judged where they are) ──▶ cycle-convergence, late evidence
+ *     └─▶ reports ({@link CycleReport}: digests, progress, done, every other event), by campaign
+ *  campaigns ──▶ decode ─┴▶ campaign judge ({@link Evidence}) ──▶ fault-bounds, visibility,
+ *       phase-verdicts, campaign-verdicts, alerts, soak verdicts
+ *     └─▶ cycle control, to every partition ({@link ToEveryPartition}): configured nodes,
+ *         finalize, judged
  * </pre>
  *
  * <p>Every input is consumed as raw bytes and decoded here, so a record that cannot be read is
  * refused with a {@link DeadLetter} instead of stopping the application or vanishing; after
- * decoding each topic is a typed stream. The inputs are keyed by campaign id, so one campaign's
- * evidence meets in one task; the outputs are partitioned by the campaign id their key starts
- * with ({@link CampaignPartitioner}) and written under an optional prefix, so that a re-analysis
- * never writes into the live outputs.
+ * decoding each topic is a typed stream. A phase 4 cycle's events may be keyed by their cycle
+ * ({@code campaign/fault/cycle}), so one campaign's cycles spread over the partitions and their
+ * tasks; everything else is keyed by campaign id, and the reports are too, so a campaign's
+ * judgement is in one task. The outputs are partitioned by the campaign id their key starts with
+ * ({@link CampaignPartitioner}) and written under an optional prefix, so that a re-analysis never
+ * writes into the live outputs; the cycle control topic is the application's own
+ * ({@link #controlTopic}).
  */
 public final class ShipgateTopology {
   private ShipgateTopology() {}
@@ -43,9 +53,14 @@ public final class ShipgateTopology {
   /** Default application id, also the {@code component} of the dead letters. */
   public static final String DEFAULT_APPLICATION_ID = "shipgate-streams";
 
-  /** Every topic the application consumes: the inputs only. */
+  /** Every input topic the application consumes (and its own {@link #controlTopic}). */
   public static final List<String> SOURCE_TOPICS = Topics.inputs().stream().map(Topic::name)
       .toList();
+
+  /** The cycle control topic of the application {@code applicationId}: the judge's word. */
+  public static String controlTopic(String applicationId) {
+    return applicationId + "-cycle-control";
+  }
 
   /** Builds the topology into {@code builder}, dead letters naming {@value DEFAULT_APPLICATION_ID}. */
   public static void build(StreamsBuilder builder, SchemaRegistry registry) {
@@ -76,21 +91,52 @@ public final class ShipgateTopology {
   public static void build(StreamsBuilder builder, SchemaRegistry registry, String applicationId,
       String outputPrefix, Reanalysis reanalysis, OutputCounts counts) {
     EvidenceStores.addTo(builder);
+    CycleStores.addTo(builder);
     Function<SpecificRecord, byte[]> encoder = encoder(registry);
-    // the rarest topics first: a merge is one more hop for the streams merged before it
-    KStream<String, EvidenceProcessor.Routed<?>> events = decode(builder, registry, applicationId,
-        outputPrefix, Topics.CAMPAIGNS, reanalysis, counts, Evidence::onCampaign)
+    String control = controlTopic(applicationId);
+    ToEveryPartition toEveryPartition = new ToEveryPartition();
+
+    // the cycle tasks: the evidence topics (the rarest first: a merge is one more hop for the
+    // streams merged before it) and the judge's word
+    StateSerde<CycleControl> controlSerde = StateSerde.of(CycleControl.getClassSchema());
+    KStream<String, Routed<CycleTask, ?>> evidence = builder
+        .stream(control, Consumed.with(Serdes.String(), controlSerde).withName("control-source"))
+        .<Routed<CycleTask, ?>>mapValues(v -> new Routed<>(CycleTask::onControl, v),
+            Named.as("control-routed"))
         .merge(decode(builder, registry, applicationId, outputPrefix, Topics.CHECKS, reanalysis,
-            counts, Evidence::onCheck), Named.as("campaigns-and-checks"))
+            counts, CycleTask::onCheck), Named.as("control-and-checks"))
         .merge(decode(builder, registry, applicationId, outputPrefix, Topics.FAULTS, reanalysis,
-            counts, Evidence::onFault), Named.as("and-faults"))
+            counts, CycleTask::onFault), Named.as("and-faults"))
         .merge(decode(builder, registry, applicationId, outputPrefix, Topics.OBSERVATIONS,
-            reanalysis, counts, Evidence::onObservation), Named.as("and-observations"))
+            reanalysis, counts, CycleTask::onObservation), Named.as("and-observations"))
         .merge(decode(builder, registry, applicationId, outputPrefix, Topics.WRITES, reanalysis,
-            counts, Evidence::onWrite), Named.as("and-writes"));
-    KStream<String, SpecificRecord> out = events.process(
-        () -> new EvidenceProcessor(applicationId, encoder), Named.as("judge"),
+            counts, CycleTask::onWrite), Named.as("and-writes"));
+    KStream<String, SpecificRecord> staged = evidence.process(
+        () -> new CycleTaskProcessor(applicationId, encoder), Named.as("cycles"), CycleStores.ALL);
+    KStream<String, Routed<Evidence, ?>> reports = staged
+        .filter((k, v) -> v instanceof CycleReport, Named.as("cycle-reports"))
+        .mapValues(v -> (CycleReport) v, Named.as("cycle-reports-typed"))
+        .repartition(Repartitioned.with(Serdes.String(),
+            StateSerde.<CycleReport>of(CycleReport.getClassSchema())).withName("cycle-reports"))
+        .mapValues(v -> new Routed<>(Evidence::onReport, v), Named.as("cycle-reports-routed"));
+    // its own sink: a stream merged with the judge's outputs would make the two stages one
+    // sub-topology, whose every task reads every topic
+    staged.filter((k, v) -> !(v instanceof CycleReport), Named.as("cycle-outputs"))
+        .peek((k, v) -> counts.record(v), Named.as("cycle-output-counts"))
+        .to(OutputRouting.topicOfValue(outputPrefix),
+            OutputRouting.produced(registry, outputPrefix).withName("cycle-outputs-sink"));
+
+    // the campaign judge: the campaigns and the cycle tasks' reports
+    KStream<String, Routed<Evidence, ?>> judged = decode(builder, registry, applicationId,
+        outputPrefix, Topics.CAMPAIGNS, reanalysis, counts, Evidence::onCampaign)
+        .merge(reports, Named.as("campaigns-and-reports"));
+    KStream<String, SpecificRecord> out = judged.process(
+        () -> new EvidenceProcessor(applicationId, encoder, toEveryPartition), Named.as("judge"),
         EvidenceStores.ALL);
+    out.filter((k, v) -> v instanceof CycleControl, Named.as("control"))
+        .mapValues(v -> (CycleControl) v, Named.as("control-typed"))
+        .to(control, Produced.with(Serdes.String(), controlSerde)
+            .withStreamPartitioner(toEveryPartition).withName("control-sink"));
     // final campaign verdicts as soak runs, repartitioned by gate key, judged per target version
     builder.addStateStore(SoakProcessor.store());
     KStream<String, SpecificRecord> soak = out
@@ -99,7 +145,8 @@ public final class ShipgateTopology {
         .repartition(Repartitioned.with(Serdes.String(),
             StateSerde.<SoakRun>of(SoakRun.getClassSchema())).withName("soak-runs-by-gate"))
         .process(SoakProcessor::new, Named.as("soak-judge"), SoakProcessor.STORE);
-    out.filter((k, v) -> !(v instanceof SoakRun), Named.as("outputs"))
+    out.filter((k, v) -> !(v instanceof SoakRun) && !(v instanceof CycleControl),
+            Named.as("outputs"))
         .merge(soak, Named.as("outputs-and-soak"))
         .peek((k, v) -> counts.record(v), Named.as("shipgate-output-counts"))
         .to(OutputRouting.topicOfValue(outputPrefix),
@@ -126,12 +173,12 @@ public final class ShipgateTopology {
 
   /**
    * Decodes {@code topic}: refused records to the dead letters, accepted ones typed and paired
-   * with what they do to the evidence.
+   * with what they do to their processor ({@code T}).
    */
-  private static <V extends SpecificRecord> KStream<String, EvidenceProcessor.Routed<?>> decode(
+  private static <T, V extends SpecificRecord> KStream<String, Routed<T, ?>> decode(
       StreamsBuilder builder, SchemaRegistry registry, String component, String outputPrefix,
       Topic<String, V> topic, Reanalysis reanalysis, OutputCounts counts,
-      EvidenceProcessor.Handler<V> handler) {
+      Routed.Handler<T, V> handler) {
     String name = topic.name().replace("shipgate.", "");
     KStream<String, SpecificRecord> decoded = builder
         .stream(topic.name(), Consumed.with(Serdes.String(), Serdes.ByteArray())
@@ -148,11 +195,12 @@ public final class ShipgateTopology {
         .filter((k, v) -> topic.valueClass().isInstance(v), Named.as(name + "-accepted"))
         .mapValues(v -> topic.valueClass().cast(v), Named.as(name + "-typed"));
     if (reanalysis != Reanalysis.NONE) {
-      typed = typed.filter((k, v) -> reanalysis.includes(k), Named.as(name + "-reanalysed"))
+      typed = typed.filter((k, v) -> reanalysis.includes(Keys.campaignOf(k)),
+              Named.as(name + "-reanalysed"))
           .mapValues(reanalysis::apply, Named.as(name + "-as-reanalysed"));
     }
-    return typed.<EvidenceProcessor.Routed<?>>mapValues(
-        v -> new EvidenceProcessor.Routed<>(handler, v), Named.as(name + "-routed"));
+    return typed.<Routed<T, ?>>mapValues(v -> new Routed<>(handler, v),
+        Named.as(name + "-routed"));
   }
 
   /** An input event as its topic's wire bytes (for the dead letter of late evidence). */

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A few of an open cycle's {@link WriteRecord}s under one key of {@link EvidenceStores#WRITES}:
+ * A few of an open cycle's {@link WriteRecord}s under one key of {@link CycleStores#WRITES}:
  * the writes whose id hashes to the same one of {@link CycleWrites#BUCKETS} buckets. Kept in a
  * binary layout: record count (int), then per record its id (short length, UTF-8) and the
  * record's own layout (short length, bytes).

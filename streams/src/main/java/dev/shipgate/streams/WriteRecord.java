@@ -6,7 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * One phase 4 write of an open cycle as {@link EvidenceStores#WRITES} keeps it (key
+ * One phase 4 write of an open cycle as {@link CycleStores#WRITES} keeps it (key
  * {@code <campaign>/<fault>/<cycle>/<write id>}), in a fixed binary layout: its outcome and times
  * from its WriteResult, and per node index the time of the first poll that showed it. A poll can
  * show a write before its WriteResult is read (another topic), so a record may hold sightings and

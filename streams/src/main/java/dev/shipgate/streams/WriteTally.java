@@ -5,7 +5,7 @@ import java.nio.ByteBuffer;
 /**
  * What the phase 4 writes of an open cycle add up to so far: write events, distinct write ids, the
  * latest event time. Kept beside the write outcomes in
- * {@link EvidenceStores#WRITES} in a fixed binary layout, so a write updates a few bytes in memory
+ * {@link CycleStores#WRITES} in a fixed binary layout, so a write updates a few bytes in memory
  * instead of reading and re-encoding its cycle's book (measured: such reads and puts were a third of
  * the stream thread's time).
  *

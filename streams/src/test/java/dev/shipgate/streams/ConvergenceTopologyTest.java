@@ -257,7 +257,7 @@ class ConvergenceTopologyTest {
       h.send(write(C, PM, 1, 3, WriteOutcome.OK));
       assertEquals(3, h.cycles().get(C + "/" + PM + "/1").getOk(), "judged on its last write");
       org.apache.kafka.streams.state.KeyValueStore<String, byte[]> writes =
-          h.driver.getKeyValueStore(EvidenceStores.WRITES);
+          h.driver.getKeyValueStore(CycleStores.WRITES);
       assertEquals(List.of(), keys(writes),
           "the judged cycle's outcomes and tally are gone (the campaign's writes are counted in"
               + " its book)");
@@ -271,7 +271,7 @@ class ConvergenceTopologyTest {
       assertEquals(Verdict.INCONCLUSIVE, h.campaigns().get(C).getVerdict(),
           "3 clean writes: the seed's bound passes, the Wilson bound is too low to say");
       assertEquals(List.of(), keys(writes), "nothing of the writes is kept once judged");
-      assertEquals(List.of(), keys(h.driver.getKeyValueStore(EvidenceStores.CYCLES)),
+      assertEquals(List.of(), keys(h.driver.getKeyValueStore(CycleStores.CYCLES)),
           "nor the cycles' books");
       assertTrue(keys(h.driver.getKeyValueStore(EvidenceStores.EMITTED)).stream()
           .noneMatch(k -> k.startsWith(C + "/" + PM + "/")), "nor a hash per cycle");

@@ -32,15 +32,20 @@ class InternalTopicsTest {
     for (String store : EvidenceStores.ALL) {
       expected.add("app-x-" + store + "-changelog");
     }
+    for (String store : CycleStores.ALL) {
+      expected.add("app-x-" + store + "-changelog");
+    }
     expected.add("app-x-" + SoakProcessor.STORE + "-changelog");
     expected.add("app-x-soak-runs-by-gate-repartition");
+    expected.add("app-x-cycle-reports-repartition");
+    expected.add("app-x-cycle-control");
     assertEquals(expected, names);
     for (NewTopic t : topics) {
       assertEquals(6, t.numPartitions(), t.name());
       assertEquals((short) StreamsConfigFactory.DEFAULT_REPLICATION_FACTOR, t.replicationFactor(),
           t.name());
       Map<String, String> configs = new TreeMap<>(t.configs());
-      if (t.name().endsWith("-changelog")) {
+      if (t.name().endsWith("-changelog") || t.name().endsWith("-cycle-control")) {
         assertEquals(Map.of("cleanup.policy", "compact", "message.timestamp.type", "CreateTime"),
             configs, t.name());
       } else {

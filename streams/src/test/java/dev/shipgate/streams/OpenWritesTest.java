@@ -68,11 +68,11 @@ class OpenWritesTest {
     OpenWrites writes = new OpenWrites(store);
     WriteTally t = new WriteTally();
     writes.put("c/f/1#", t);
-    writes.putRaw("c/p2/w-1", new byte[] {0});
+    writes.put("c/f/2#", new WriteTally());
     writes.put("d/f/1#", new WriteTally());
     writes.deleteAll("c/");
     assertNull(writes.tally("c/f/1#"));
-    assertNull(writes.raw("c/p2/w-1"));
+    assertNull(writes.tally("c/f/2#"));
     assertNotNull(writes.tally("d/f/1#"), "another campaign's entries stay");
   }
 

@@ -21,7 +21,7 @@ class SchemaDefaultsTest {
     CycleBook cb = CycleStage.newCycle("partition_primary", 2);
     cb.setTallyOk(10L);
     cb.setTallyWrites(10L);
-    CycleConvergence cc = ConvergenceRules.cycle("camp-1", cb, Map.of(), null);
+    CycleConvergence cc = ConvergenceRules.cycle("camp-1", cb, Map.of(), 0);
     CycleConvergence defaulted = CycleConvergence.newBuilder(cc)
         .clearRecoveredIds()
         .clearUnexpectedIds()

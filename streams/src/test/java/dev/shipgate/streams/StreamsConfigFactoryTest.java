@@ -116,7 +116,24 @@ class StreamsConfigFactoryTest {
         "shipgate.campaign-verdicts", "shipgate.cycle-convergence"}) {
       assertTrue(!text.contains("topics: [" + output + "]"), output + " is never read back");
     }
-    assertEquals(1, d.subtopologies().size(),
-        "all inputs of a campaign are processed in one task");
+    // two stages: the cycle tasks read the evidence and the judge's word; the campaign judge
+    // reads the campaigns and the cycle tasks' reports
+    Map<String, Integer> readBy = new java.util.TreeMap<>();
+    for (TopologyDescription.Subtopology sub : d.subtopologies()) {
+      for (TopologyDescription.Node n : sub.nodes()) {
+        if (n instanceof TopologyDescription.Source source) {
+          source.topicSet().forEach(t -> readBy.put(t, sub.id()));
+        }
+      }
+    }
+    assertEquals(2, d.subtopologies().size(), readBy.toString());
+    int cycles = readBy.get("shipgate.writes");
+    for (String topic : new String[] {"shipgate.observations", "shipgate.checks",
+        "shipgate.faults", "shipgate-streams-cycle-control"}) {
+      assertEquals(cycles, readBy.get(topic), topic + " is read by the cycle tasks");
+    }
+    int judge = readBy.get("shipgate.campaigns");
+    assertTrue(judge != cycles, readBy.toString());
+    assertEquals(judge, readBy.get("cycle-reports-repartition"), "the reports by the judge");
   }
 }

@@ -316,8 +316,8 @@ class VisibilityTopologyTest {
       h.send(Observation.newBuilder(poll(poll, 3000 + 100L * poll, false, poll == 2, true))
           .setNodes(nodes).build());
     }
-    long writeBytes = storeBytes(h.driver.getKeyValueStore(EvidenceStores.WRITES));
-    long cycleBytes = storeBytes(h.driver.getKeyValueStore(EvidenceStores.CYCLES));
+    long writeBytes = storeBytes(h.driver.getKeyValueStore(CycleStores.WRITES));
+    long cycleBytes = storeBytes(h.driver.getKeyValueStore(CycleStores.CYCLES));
     System.out.printf("open 100-write cycle: write records %d bytes, cycle book %d bytes%n",
         writeBytes, cycleBytes);
     assertTrue(writeBytes < 100 * 100, "write records: " + writeBytes + " bytes");
@@ -327,7 +327,7 @@ class VisibilityTopologyTest {
             .setRawCount("100").setIds(all).build())).setCycleWrites(100L).setCycleFaults(0L)
         .build());
     // closed: its write records and tally are gone
-    try (var it = h.driver.<String, byte[]>getKeyValueStore(EvidenceStores.WRITES).all()) {
+    try (var it = h.driver.<String, byte[]>getKeyValueStore(CycleStores.WRITES).all()) {
       it.forEachRemaining(kv -> fail("left in the write records: " + kv.key));
     }
   }
