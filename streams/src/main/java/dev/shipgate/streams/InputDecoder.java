@@ -3,6 +3,7 @@ package dev.shipgate.streams;
 import dev.shipgate.schemas.AlertIds;
 import dev.shipgate.schemas.CampaignIds;
 import dev.shipgate.schemas.DeadLetters;
+import dev.shipgate.schemas.EventKeys;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.registry.SchemaRegistry;
 import dev.shipgate.schemas.registry.SchemaRegistryException;
@@ -25,7 +26,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Decodes one topic's raw records and refuses, with a {@link DeadLetter} and a
  * {@link AlertKind#DEAD_LETTER} alert, every record that cannot be decoded, whose campaign id is
- * invalid, whose key does not name its campaign, or that misses a field its kind requires.
+ * invalid, whose key names neither its campaign nor its own cycle ({@link EventKeys}), or that
+ * misses a field its kind requires.
  * Nothing is dropped: a refused record leaves with its original bytes and where it came from.
  * Alerts are limited to one a minute per campaign ({@link DeadLetterAlertLimiter}).
  *
@@ -44,8 +46,8 @@ final class InputDecoder<V extends SpecificRecord>
   private ProcessorContext<String, SpecificRecord> context;
 
   /**
-   * @param suffixedKeys false for input topics (key = campaign id), true for outputs read back
-   *     (key = campaign id or campaign id + "/...")
+   * @param suffixedKeys false for input topics (key = campaign id, or a cycle's event's own
+   *     cycle key), true for outputs read back (key = campaign id or campaign id + "/...")
    */
   InputDecoder(Topic<String, V> topic, SchemaRegistry registry, String component,
       boolean suffixedKeys) {
@@ -86,11 +88,16 @@ final class InputDecoder<V extends SpecificRecord>
       refuse(record, null, CampaignIds.problem(campaign));
       return;
     }
+    // an input event's key is its campaign id or, a cycle's event, its cycle's (EventKeys)
+    String own = suffixedKeys ? null : EventKeys.ofEvent(value);
     boolean keyMatches = key != null
-        && (key.equals(campaign) || (suffixedKeys && key.startsWith(campaign + "/")));
+        && (key.equals(campaign) || (suffixedKeys && key.startsWith(campaign + "/"))
+            || key.equals(own));
     if (!keyMatches) {
       refuse(record, campaign, "record key " + (key == null ? "null" : "'" + oneLine(key) + "'")
-          + " does not match campaign_id '" + campaign + "'");
+          + " does not match campaign_id '" + campaign + "'"
+          + (own != null && !own.equals(campaign) ? " nor its cycle key '" + oneLine(own) + "'"
+              : ""));
       return;
     }
     String problem = EventValidation.problem(value);

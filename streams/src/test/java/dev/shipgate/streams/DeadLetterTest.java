@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shipgate.events.CampaignEvent;
 import dev.shipgate.events.CheckResult;
 import dev.shipgate.events.WriteOutcome;
 import dev.shipgate.events.WriteResult;
@@ -57,9 +58,28 @@ class DeadLetterTest {
       WriteResult w = Events.write("camp-1", "partition_minority", 1, 1, WriteOutcome.OK);
       h.send("camp-2", w);
       DeadLetter d = h.deadLetters().get(0).value;
-      assertEquals("record key 'camp-2' does not match campaign_id 'camp-1'", d.getReason());
+      assertEquals("record key 'camp-2' does not match campaign_id 'camp-1' nor its cycle key"
+          + " 'camp-1/partition_minority/1'", d.getReason());
       assertEquals("camp-1", d.getCampaignId());
       assertTrue(h.cycles().isEmpty());
+    }
+  }
+
+  @Test
+  void shouldTakeACycleEventKeyedByItsOwnCycleAndRefuseOneKeyedByAnother() throws Exception {
+    try (Harness h = new Harness()) {
+      WriteResult w = Events.write("camp-1", "partition_minority", 1, 1, WriteOutcome.OK);
+      h.send("camp-1/partition_minority/1", w);
+      assertTrue(h.deadLetters().isEmpty(), "its own cycle's key");
+      WriteResult other = Events.write("camp-1", "partition_minority", 1, 2, WriteOutcome.OK);
+      h.send("camp-1/partition_minority/2", other);
+      assertEquals(List.of("record key 'camp-1/partition_minority/2' does not match campaign_id"
+          + " 'camp-1' nor its cycle key 'camp-1/partition_minority/1'"),
+          h.deadLetters().stream().map(l -> l.value.getReason()).toList());
+      CampaignEvent started = Events.started("camp-1", Events.config(List.of(4),
+          List.of("partition_minority")).build());
+      h.send("camp-1/partition_minority/1", started);
+      assertEquals(2, h.deadLetters().size(), "a campaign event is keyed by its campaign id");
     }
   }
 

@@ -12,6 +12,7 @@ import dev.shipgate.results.DeadLetter;
 import dev.shipgate.results.FaultBound;
 import dev.shipgate.results.PhaseVerdict;
 import dev.shipgate.results.VisibilitySummary;
+import dev.shipgate.schemas.EventKeys;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import dev.shipgate.schemas.registry.InMemorySchemaRegistry;
@@ -72,10 +73,17 @@ final class Harness implements AutoCloseable {
     }
   }
 
-  /** Publishes an input event, keyed by its campaign id, on the topic of its type. */
+  /**
+   * Publishes an input event on the topic of its type, keyed as the driver keys it: a phase 4
+   * cycle's events by their cycle, the others by their campaign id ({@link EventKeys}).
+   */
   Harness send(SpecificRecord event) {
-    String campaign = (String) event.get(event.getSchema().getField("campaign_id").pos());
-    return send(campaign, event);
+    String key = EventKeys.ofEvent(event);
+    return send(key != null ? key : campaignOf(event), event);
+  }
+
+  private static String campaignOf(SpecificRecord event) {
+    return (String) event.get(event.getSchema().getField("campaign_id").pos());
   }
 
   /** What each campaign's events were, by "phase/kind": the manifest of {@link #finish}. */
@@ -101,8 +109,8 @@ final class Harness implements AutoCloseable {
     String kind = kindOf(event);
     if (kind != null) {
       int phase = (Integer) event.get(event.getSchema().getField("phase").pos());
-      sent.computeIfAbsent(key, k -> new LinkedHashMap<>()).merge(phase + "/" + kind, 1L,
-          Long::sum);
+      sent.computeIfAbsent(campaignOf(event), k -> new LinkedHashMap<>())
+          .merge(phase + "/" + kind, 1L, Long::sum);
     }
     clock = clock.plusMillis(10);
     inputs.get(topic).pipeInput(key, event, clock);

@@ -106,11 +106,10 @@ public final class SyntheticCampaign {
     for (int w = 1; w <= writesPerCycle; w++) {
       String writeId = "c" + cycle + "-w" + w;
       ids.add(writeId);
-      out.send(Topics.WRITES, campaignId, WriteResult.newBuilder().setCampaignId(campaignId)
+      out.publish(WriteResult.newBuilder().setCampaignId(campaignId)
           .setEventId(id("w")).setEventTime(at.plusMillis(w)).setPhase(4).setFault(fault)
           .setCycle(cycle).setSeq(w).setWriteId(writeId).setNode("a").setStatus(201)
-          .setOutcome(WriteOutcome.OK).setLatencyMs(3L).setAckTime(at.plusMillis(w)).build(),
-          at.plusMillis(w));
+          .setOutcome(WriteOutcome.OK).setLatencyMs(3L).setAckTime(at.plusMillis(w)).build());
       if (w == writesPerCycle / 2) {
         fault(out, fault, cycle, FaultAction.INJECTED, at.plusMillis(w));
       }
@@ -131,7 +130,7 @@ public final class SyntheticCampaign {
   private void fault(EventPublisher out, String fault, int cycle, FaultAction action,
       Instant at) {
     boolean kill = fault.startsWith("kill");
-    out.send(Topics.FAULTS, campaignId, FaultEvent.newBuilder().setCampaignId(campaignId)
+    out.publish(FaultEvent.newBuilder().setCampaignId(campaignId)
         .setEventId(id("f")).setEventTime(at).setPhase(4).setFault(fault).setCycle(cycle)
         .setTargetNode(kill ? "a" : "c").setAction(action)
         .setMechanism(kill ? "SIGKILL" : "iptables")
@@ -140,7 +139,7 @@ public final class SyntheticCampaign {
         .setEvidence(action == FaultAction.INJECTED
             ? (kill ? "pid 4242 gone" : "-A OUTPUT -m owner --uid-owner 1003 -j DROP")
             : (kill ? "restarted: pid 4343 state Ssl" : "no rule listed"))
-        .build(), at);
+        .build());
   }
 
   /** Publishes FINISHED with the manifest of everything above. */
@@ -160,7 +159,7 @@ public final class SyntheticCampaign {
   }
 
   private void send(EventPublisher out, Observation o, Instant at) {
-    out.send(Topics.OBSERVATIONS, campaignId, o, at);
+    out.publish(o);
   }
 
   private String id(String kind) {

@@ -7,6 +7,7 @@ import dev.shipgate.events.Observation;
 import dev.shipgate.events.WriteResult;
 import dev.shipgate.results.DeadLetter;
 import dev.shipgate.schemas.CampaignIds;
+import dev.shipgate.schemas.EventKeys;
 import dev.shipgate.schemas.Topic;
 import dev.shipgate.schemas.Topics;
 import java.time.Instant;
@@ -18,9 +19,12 @@ import org.apache.avro.specific.SpecificRecord;
  *
  * <p>Contract:
  * <ul>
- *   <li>Every event is keyed by its campaign id, so one campaign's events share a partition and
- *       keep their order. A {@link DeadLetter} is keyed by its campaign id when that id is valid,
- *       else by its {@code source_topic} (an invalid id is data, never a key anyone should trust).
+ *   <li>A phase 4 cycle's events (its writes, polls, fault events and {@code phase4.cycle}
+ *       check) are keyed {@code <campaign>/<fault>/<cycle>}, so one cycle's events share a
+ *       partition and keep their order while a campaign's cycles spread over the partitions;
+ *       every other event is keyed by its campaign id ({@link EventKeys}). A {@link DeadLetter} is
+ *       keyed by its campaign id when that id is valid, else by its {@code source_topic} (an
+ *       invalid id is data, never a key anyone should trust).
  *   <li>The record timestamp is the event's {@code event_time}.
  *   <li>{@code publish} may be asynchronous. {@link #flush()} returns only when every event
  *       published so far is acknowledged, and throws {@link PublishException} if any of them
@@ -52,20 +56,20 @@ public interface EventPublisher extends AutoCloseable {
   }
 
   default void publish(CheckResult check) {
-    send(Topics.CHECKS, check.getCampaignId(), check, check.getEventTime());
+    send(Topics.CHECKS, EventKeys.of(check), check, check.getEventTime());
   }
 
   default void publish(Observation observation) {
-    send(Topics.OBSERVATIONS, observation.getCampaignId(), observation,
+    send(Topics.OBSERVATIONS, EventKeys.of(observation), observation,
         observation.getEventTime());
   }
 
   default void publish(WriteResult write) {
-    send(Topics.WRITES, write.getCampaignId(), write, write.getEventTime());
+    send(Topics.WRITES, EventKeys.of(write), write, write.getEventTime());
   }
 
   default void publish(FaultEvent fault) {
-    send(Topics.FAULTS, fault.getCampaignId(), fault, fault.getEventTime());
+    send(Topics.FAULTS, EventKeys.of(fault), fault, fault.getEventTime());
   }
 
   default void publish(DeadLetter letter) {

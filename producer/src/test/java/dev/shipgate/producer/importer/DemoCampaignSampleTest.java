@@ -95,7 +95,10 @@ class DemoCampaignSampleTest {
         ImportOptions.defaults().withCampaignId("demo-1767225600"));
 
     assertEquals(List.of("demo-1767225600"), fresh.report.campaignIds());
-    assertTrue(fresh.publisher.all().stream().allMatch(c -> c.key().equals("demo-1767225600")));
+    assertTrue(fresh.publisher.all().stream().allMatch(c -> c.key().equals("demo-1767225600")
+        || c.key().startsWith("demo-1767225600/")), "keyed by the campaign, or by its cycle");
+    assertTrue(fresh.publisher.all().stream().anyMatch(c -> c.key().startsWith(
+        "demo-1767225600/")), "the phase 4 cycles' events keyed by cycle");
     assertTrue(fresh.checks().stream().allMatch(c -> c.getCampaignId().equals("demo-1767225600")));
     assertTrue(original.started().getEventId() != null
         && !original.started().getEventId().equals(fresh.started().getEventId()));
