@@ -47,7 +47,7 @@ final class StreamsBenchReport {
             r -> r.threadCpuMs().get(group) / r.runningToCaughtUpMs());
       }
     }
-    BenchRows.line(results, "busiest judge task's share of the backlog",
+    BenchRows.line(results, "busiest cycle task's share of the backlog",
         StreamsBench.Result::busiestTaskShare);
     BenchRows.line(results, "ConsumerPerformance records/s", StreamsBench.Result::rawPerSec);
     BenchRows.line(results, "ConsumerPerformance fetch-only records/s",

@@ -135,10 +135,11 @@ final class CampaignCompletion {
         .equals(book.getSeen().getOrDefault(CYCLES_CLOSED, 0L));
   }
 
-  /** Tells every cycle task. */
+  /** Tells every cycle task (at once, if the evidence is live). */
   private void tell(String campaign, CycleControlKind kind) {
     out.forward(campaign, CycleControl.newBuilder().setCampaignId(campaign).setKind(kind)
         .setNodes(0).build());
+    out.judged();
   }
 
   private static <V> void dropAll(KeyValueStore<String, V> store,

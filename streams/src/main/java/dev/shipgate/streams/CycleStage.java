@@ -97,6 +97,10 @@ final class CycleStage {
     this.judge = new CycleJudge(writes, cycles, ledger::configuredNodes, d -> {
       progress(d.getCampaignId()).closed++;
       ledger.cycleJudged(d);
+      if (out.live()) {
+        // live: the judge hears what it counted with the digest, not at the next commit
+        report(d.getCampaignId());
+      }
     }, out);
   }
 
@@ -146,7 +150,7 @@ final class CycleStage {
     if (tally.completable) {
       judge.closeIfComplete(campaign, key, cycle(campaign, key, w.getFault(), w.getCycle()));
     }
-    reportIfLive(campaign);
+    reportUnlessDeferred(campaign);
   }
 
   // --------------------------------------------------------------------------- observations
@@ -177,7 +181,7 @@ final class CycleStage {
       if (o.getSeedPoint()) {
         cycles.put(key, cb);
       }
-      reportIfLive(campaign);
+      reportUnlessDeferred(campaign);
       return;
     }
     if (o.getSeedPoint()) {
@@ -194,7 +198,7 @@ final class CycleStage {
     judge.markCompletable(cycleWrites.tallyKey());
     progress(campaign).fault(o.getFault());
     judge.closeIfComplete(campaign, key, cb);
-    reportIfLive(campaign);
+    reportUnlessDeferred(campaign);
   }
 
   // --------------------------------------------------------------------------- checks
@@ -229,7 +233,7 @@ final class CycleStage {
     if (FinalJudge.checkSlot(c) != null) {
       ledger.kept(c);
     }
-    reportIfLive(campaign);
+    reportUnlessDeferred(campaign);
   }
 
   // --------------------------------------------------------------------------- fault events
@@ -259,8 +263,8 @@ final class CycleStage {
   // --------------------------------------------------------------------------- the campaign
 
   /**
-   * From now on the progress of evidence that is not live waits for the task's commit, whose
-   * flush calls {@link #reportAll} (without it every event is reported at once).
+   * From now on progress waits for the task's commit, whose flush calls {@link #reportAll}, or,
+   * live, for the next judged cycle's digest (without it every event is reported at once).
    */
   void deferToCommits() {
     deferring = true;
@@ -289,13 +293,10 @@ final class CycleStage {
     return true;
   }
 
-  /** Reports at once when the evidence is live or reports are not deferred. */
-  private void reportIfLive(String campaign) {
-    if (!deferring || out.live()) {
-      Progress p = unreported.remove(campaign);
-      if (p != null) {
-        ledger.progressed(campaign, p);
-      }
+  /** Reports at once when reports are not deferred (no commits to wait for: a unit test). */
+  private void reportUnlessDeferred(String campaign) {
+    if (!deferring) {
+      report(campaign);
     }
   }
 

@@ -47,7 +47,8 @@ final class CycleStores {
             Serdes.String(), OpenWrites.SERDE).withCachingEnabled(), EvidenceStores.MAX_PENDING),
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(NODES), Serdes.String(),
             Serdes.Integer()).withCachingEnabled(),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(JUDGED), Serdes.String(),
+        // a key per judged campaign: small, in memory (restored from its changelog)
+        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(JUDGED), Serdes.String(),
             Serdes.ByteArray()).withCachingEnabled());
     stores.forEach(builder::addStateStore);
   }

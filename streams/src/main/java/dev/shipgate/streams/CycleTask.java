@@ -131,15 +131,19 @@ final class CycleTask implements CycleStage.Ledger {
     send(digest.getCampaignId(), report(digest.getCampaignId()).setDigest(digest).build());
   }
 
+  /**
+   * Progress is sent with a digest or when the task commits; it asks for no commit of its own (a
+   * report sent in a commit's flush asking for another would commit at every poll while live).
+   */
   @Override
   public void progressed(String campaign, CycleStage.Progress p) {
-    send(campaign, report(campaign).setProgress(CycleProgress.newBuilder()
+    context.forward(new Record<>(campaign, report(campaign).setProgress(CycleProgress.newBuilder()
         .setCounts(new LinkedHashMap<>(p.counts))
         .setFaults(new ArrayList<>(p.faults))
         .setOpened(p.opened)
         .setClosed(p.closed)
         .setMaxEventTime(p.maxEventTime)
-        .build()).build());
+        .build()).build(), out.timestamp()));
   }
 
   // --------------------------------------------------------------------------- reports
@@ -167,7 +171,10 @@ final class CycleTask implements CycleStage.Ledger {
         .setSourceOffset(null);
   }
 
-  /** To the judge, keyed by campaign; judged from live evidence, committed at once. */
+  /**
+   * To the judge, keyed by campaign; from live evidence, committed at once (a judged cycle, the
+   * answer to a finalize, an event that is the judge's: not one per write or poll).
+   */
   private void send(String campaign, CycleReport r) {
     context.forward(new Record<>(campaign, r, out.timestamp()));
     out.judged();

@@ -174,6 +174,7 @@ final class Evidence {
       if (e.getConfig() != null) {
         out.forward(campaign, CycleControl.newBuilder().setCampaignId(campaign)
             .setKind(CycleControlKind.STARTED).setNodes(e.getConfig().getNodes().size()).build());
+        out.judged();
       }
     } else {
       book.setEnd(e);

@@ -231,7 +231,7 @@ public final class StreamsBench {
         long readByTasks = progress.perTask().values().stream().mapToLong(Long::longValue).sum();
         double busiestTask = readByTasks == 0 ? Double.NaN : progress.perTask().values().stream()
             .mapToLong(Long::longValue).max().orElse(0) / (double) readByTasks;
-        System.out.printf(Locale.ROOT, "  input read per task of the judge:%s%n",
+        System.out.printf(Locale.ROOT, "  input read per cycle task:%s%n",
             progress.perTask().entrySet().stream().map(e -> String.format(Locale.ROOT,
                 " 0_%d %d (%.1f %%)", e.getKey(), e.getValue(),
                 100.0 * e.getValue() / Math.max(1, readByTasks)))
@@ -477,8 +477,9 @@ public final class StreamsBench {
    * fresh JVM's first 10^6 events).
    */
   /**
-   * @param perTask the input offsets each task of the judge read (task {@code 0_p} reads partition
-   *     p of every input topic), by partition number
+   * @param perTask the input offsets each cycle task read (task {@code 0_p} reads partition p of
+   *     the evidence topics; the campaigns topic's one event per campaign is counted with them),
+   *     by partition number
    */
   record Progress(long halfAt, double fractionAtHalf, long caughtUp, Map<Integer, Long> perTask) {
     /** Events/s over the part after {@code halfAt}, of {@code n} in all. */
