@@ -70,12 +70,13 @@ final class CampaignCompletion {
       }
     }
     if (complete && !cyclesJudged(book, manifest)) {
-      if (!book.getFinalizing()) {
-        book.setFinalizing(true);
-        books.put(campaign, book);
+      if (book.getFinalizePartitions() == 0) {
         tell(campaign, CycleControlKind.FINALIZE);
+        // as many as the send just went to (kept: a restarted judge has sent nothing yet)
+        book.setFinalizePartitions(control.partitions());
+        books.put(campaign, book);
       }
-      complete = book.getDonePartitions().size() >= control.partitions();
+      complete = book.getDonePartitions().size() >= book.getFinalizePartitions();
     }
     if (!complete) {
       // a pending verdict is emitted when its state changes; most events change nothing

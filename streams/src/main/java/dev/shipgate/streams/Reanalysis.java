@@ -29,6 +29,15 @@ public record Reanalysis(String campaign, String renameTo, String convergenceMin
     return campaign == null || campaign.equals(campaignId);
   }
 
+  /**
+   * The key, as its input topics had it, of the campaign judged as {@code judgedId}: the campaign's
+   * own id when it is judged under another, so that what the cycle tasks report of it meets its
+   * campaign events (read by that key) in one task of the judge.
+   */
+  String inputKeyOf(String judgedId) {
+    return renameTo != null && renameTo.equals(judgedId) ? campaign : judgedId;
+  }
+
   /** The event as this re-analysis judges it (a copy when anything changes). */
   <V extends SpecificRecord> V apply(V value) {
     if (renameTo == null && convergenceMin == null && wilsonZ == null) {

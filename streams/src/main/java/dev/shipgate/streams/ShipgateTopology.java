@@ -116,6 +116,7 @@ public final class ShipgateTopology {
     KStream<String, Routed<Evidence, ?>> reports = staged
         .filter((k, v) -> v instanceof CycleReport, Named.as("cycle-reports"))
         .mapValues(v -> (CycleReport) v, Named.as("cycle-reports-typed"))
+        .selectKey((k, v) -> reanalysis.inputKeyOf(k), Named.as("cycle-reports-by-input-key"))
         .repartition(Repartitioned.with(Serdes.String(),
             StateSerde.<CycleReport>of(CycleReport.getClassSchema())).withName("cycle-reports"))
         .mapValues(v -> new Routed<>(Evidence::onReport, v), Named.as("cycle-reports-routed"));

@@ -23,7 +23,10 @@ final class ToEveryPartition implements StreamPartitioner<String, CycleControl> 
     return Optional.of(IntStream.range(0, numPartitions).boxed().collect(Collectors.toSet()));
   }
 
-  /** The control topic's partitions as of the last record sent (1 before any was). */
+  /**
+   * The control topic's partitions as of the last record sent (1 before any was: read it right
+   * after a send).
+   */
   int partitions() {
     return Math.max(1, partitions);
   }
