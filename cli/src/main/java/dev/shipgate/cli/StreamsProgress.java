@@ -21,11 +21,15 @@ import org.apache.kafka.common.TopicPartition;
 final class StreamsProgress {
   private StreamsProgress() {}
 
-  /** Waits for the shipgate Streams application {@code groupId} on all its source topics. */
+  /**
+   * Waits for the shipgate Streams application {@code groupId} on all its source topics: the
+   * inputs, and the topics between its stages (the cycle tasks' reports, the judge's word).
+   */
   static void awaitCaughtUp(Properties client, String groupId, Duration timeout)
       throws InterruptedException {
-    awaitCaughtUp(client, groupId, ShipgateTopology.SOURCE_TOPICS,
-        java.util.List.of(), timeout);
+    java.util.List<String> topics = new java.util.ArrayList<>(ShipgateTopology.SOURCE_TOPICS);
+    topics.addAll(ShipgateTopology.stageTopics(groupId));
+    awaitCaughtUp(client, groupId, topics, ShipgateTopology.stageTopics(groupId), timeout);
   }
 
   /**

@@ -257,7 +257,7 @@ class ChaosCampaignIT {
       assertEquals(10, lines.size(), fault + " JSONL lines");
     }
 
-    List<FaultEvent> events = records(Topics.FAULTS, id::equals);
+    List<FaultEvent> events = records(Topics.FAULTS, ofCampaign(id));
     for (String fault : ETCD_FAULTS) {
       for (int cycle = 1; cycle <= 10; cycle++) {
         for (FaultAction action : List.of(FaultAction.INJECTED, FaultAction.HEALED)) {
@@ -346,7 +346,7 @@ class ChaosCampaignIT {
     CampaignVerdict verdict = judge(id);
     figure(id + ": end to end (2 cycles x 20 writes, verdict, run files)", t0);
 
-    List<FaultEvent> events = records(Topics.FAULTS, id::equals);
+    List<FaultEvent> events = records(Topics.FAULTS, ofCampaign(id));
     assertEquals(2, events.size(), "one event per cycle: " + events);
     for (FaultEvent e : events) {
       assertEquals(FaultAction.NOT_APPLIED, e.getAction(), e.toString());
@@ -453,7 +453,7 @@ class ChaosCampaignIT {
         if (watched) {
           // killed once its INJECTED event is out, so Streams knows what it left applied
           long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-          while (System.nanoTime() < until && records(Topics.FAULTS, dead::equals).stream()
+          while (System.nanoTime() < until && records(Topics.FAULTS, ofCampaign(dead)).stream()
               .noneMatch(e -> e.getAction() == FaultAction.INJECTED)) {
             Thread.sleep(50);
           }
@@ -469,8 +469,10 @@ class ChaosCampaignIT {
         Map<String, Long> seenAfterMs = new java.util.HashMap<>(); // alert id -> first seen
         List<Alert> alerts = List.of();
         long deadline = killed + Duration.ofSeconds(90).toNanos();
+        // until the verdict's alert too: it follows the abandonment once every cycle task has
+        // closed what it had of the campaign (a finalize)
         while (System.nanoTime() < deadline && alerts.stream()
-            .noneMatch(a -> a.getKind() == AlertKind.CAMPAIGN_ABANDONED)) {
+            .noneMatch(a -> a.getKind() == AlertKind.VERDICT_FINAL)) {
           alerts = records(Topics.ALERTS, dead::equals);
           for (Alert a : alerts) {
             seenAfterMs.putIfAbsent(a.getAlertId(), (System.nanoTime() - killed) / 1_000_000);
@@ -556,7 +558,7 @@ class ChaosCampaignIT {
       assertTrue(outcome.completed(), "completed: " + outcome.abortReason());
       assertEquals(List.of(), outcome.problems(), next);
 
-      List<FaultEvent> healed = records(Topics.FAULTS, dead::equals).stream()
+      List<FaultEvent> healed = records(Topics.FAULTS, ofCampaign(dead)).stream()
           .filter(FaultEvent::getHealedByRecovery).toList();
       assertFalse(healed.isEmpty(), "recovery published the heal of " + dead);
       assertTrue(healed.stream().allMatch(e -> e.getAction() == FaultAction.HEALED
@@ -711,7 +713,7 @@ class ChaosCampaignIT {
     CampaignVerdict verdict = judge(id);
     figure(id + ": end to end (2 cycles x 20 writes, verdict, run files)", t0);
 
-    List<FaultEvent> events = records(Topics.FAULTS, id::equals);
+    List<FaultEvent> events = records(Topics.FAULTS, ofCampaign(id));
     for (int cycle = 1; cycle <= 2; cycle++) {
       int c = cycle;
       FaultEvent injected = events.stream().filter(e -> e.getCycle() != null && e.getCycle() == c
@@ -887,6 +889,14 @@ class ChaosCampaignIT {
   }
 
   /** Every record of an input topic (not compacted: every event counts) whose key matches. */
+  /**
+   * The keys of a campaign's input events: its id, or a phase 4 cycle's key under it
+   * ({@code EventKeys}).
+   */
+  static Predicate<String> ofCampaign(String id) {
+    return k -> k.equals(id) || k.startsWith(id + "/");
+  }
+
   static <V extends SpecificRecord> List<V> records(Topic<String, V> topic,
       Predicate<String> keyFilter) {
     Properties p = client();

@@ -228,10 +228,13 @@ class ClusterContainerIT {
     }
   }
 
-  /** The Streams container whose member holds the input partition of {@code campaignId}. */
+  /**
+   * The Streams container whose member holds the campaigns topic's partition of
+   * {@code campaignId}, so its campaign judge's task (its cycles' tasks are on every partition).
+   */
   private static GenericContainer<?> instanceJudging(String campaignId) {
     int p = CampaignPartitioner.partitionOf(campaignId, Topics.PARTITIONS);
-    TopicPartition tp = new TopicPartition(Topics.WRITES.name(), p);
+    TopicPartition tp = new TopicPartition(Topics.CAMPAIGNS.name(), p);
     try (Admin admin = Admin.create(client())) {
       ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(APPLICATION))
           .describedGroups().get(APPLICATION).get();
@@ -303,7 +306,8 @@ class ClusterContainerIT {
       while (tps.stream().anyMatch(tp -> c.position(tp) < end.get(tp))
           && System.nanoTime() < deadline) {
         for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(500))) {
-          if (campaign.campaignId().equals(r.key())) {
+          // keyed by the campaign, or by one of its cycles
+          if (dev.shipgate.streams.Keys.campaignOf(r.key()).equals(campaign.campaignId())) {
             counts.merge(r.topic(), 1L, Long::sum);
           }
         }

@@ -57,6 +57,15 @@ public final class ShipgateTopology {
   public static final List<String> SOURCE_TOPICS = Topics.inputs().stream().map(Topic::name)
       .toList();
 
+  /**
+   * The topics the application {@code applicationId} writes and reads itself between its stages
+   * (transactionally): the cycle tasks' reports to the judge and the judge's word back. An
+   * application whose group has read its inputs has caught up only once it has read these too.
+   */
+  public static List<String> stageTopics(String applicationId) {
+    return List.of(applicationId + "-cycle-reports-repartition", controlTopic(applicationId));
+  }
+
   /** The cycle control topic of the application {@code applicationId}: the judge's word. */
   public static String controlTopic(String applicationId) {
     return applicationId + "-cycle-control";

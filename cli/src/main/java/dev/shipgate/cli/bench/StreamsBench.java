@@ -414,7 +414,10 @@ public final class StreamsBench {
     throw new ShipgateException("no '" + marker + "' from the process: " + seen);
   }
 
-  /** When the application's committed offsets reach the input topics' end. */
+  /**
+   * When the application's committed offsets reach the end of the input topics and of the
+   * cycle reports between its stages.
+   */
   private static long awaitLagZero(String bootstrap, String group, Duration timeout,
       Process streams) throws Exception {
     return awaitLagZero(bootstrap, group, timeout, alive(streams));
@@ -521,6 +524,16 @@ public final class StreamsBench {
         if (halfAt < 0 && read * 2 >= toRead) {
           halfAt = now;
           fractionAtHalf = (double) read / toRead;
+        }
+        if (done) {
+          // and the campaign judge has read what the cycle tasks reported (the end offset of a
+          // transactional partition is its last commit marker's)
+          Map<TopicPartition, Long> stages = BenchBroker.endOffsets(admin,
+              java.util.regex.Pattern.quote(group) + "-cycle-reports-repartition");
+          for (Map.Entry<TopicPartition, Long> e : stages.entrySet()) {
+            OffsetAndMetadata c = committed.get(e.getKey());
+            done &= e.getValue() == 0 || (c != null && c.offset() >= e.getValue() - 1);
+          }
         }
         if (done) {
           Map<Integer, Long> perTask = new java.util.TreeMap<>();
