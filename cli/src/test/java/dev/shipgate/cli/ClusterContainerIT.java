@@ -293,11 +293,13 @@ class ClusterContainerIT {
     p.put("isolation.level", "read_committed");
     try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(),
         new ByteArrayDeserializer())) {
-      int part = CampaignPartitioner.partitionOf(campaign.campaignId(), Topics.PARTITIONS);
+      // every partition: the campaign's cycles are keyed over all of them
       List<TopicPartition> tps = new ArrayList<>();
       for (Topic<?, ?> t : List.of(Topics.CAMPAIGNS, Topics.WRITES, Topics.FAULTS,
           Topics.OBSERVATIONS)) {
-        tps.add(new TopicPartition(t.name(), part));
+        for (int part = 0; part < Topics.PARTITIONS; part++) {
+          tps.add(new TopicPartition(t.name(), part));
+        }
       }
       c.assign(tps);
       c.seekToBeginning(tps);
