@@ -370,6 +370,21 @@ class LiveQueriesIT {
       admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
           ShipgateTopology.controlTopic(made), Topics.PARTITIONS, (short) 1).configs(Map.of(
               "cleanup.policy", "compact", "message.timestamp.type", "CreateTime")))).all().get();
+      // described with its leaders before Streams looks for it (a source topic missing from the
+      // group leader's metadata stops the client)
+      long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (true) {
+        try {
+          if (admin.describeTopics(List.of(ShipgateTopology.controlTopic(made))).allTopicNames()
+              .get().values().iterator().next().partitions().stream()
+              .allMatch(p -> p.leader() != null)) {
+            break;
+          }
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertTrue(System.nanoTime() < until, "control topic not described: " + e);
+        }
+        Thread.sleep(20);
+      }
     }
     Map<String, Object> props = new HashMap<>();
     props.put("application.id", made);

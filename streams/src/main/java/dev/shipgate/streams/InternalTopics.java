@@ -158,12 +158,43 @@ final class InternalTopics {
           }
         }
       }
+      if (created.contains(control)) {
+        awaitLeaders(client, control, partitions, deadline);
+      }
       answered = true;
       return created;
     } finally {
       // interrupted (the instance closed before it started) or the broker silent: nothing to wait
       // for, so the client's calls are dropped at once, not left to their 10 s timeouts
       client.close(answered ? Duration.ofMillis(left(deadline)) : Duration.ZERO);
+    }
+  }
+
+  /**
+   * Waits until the broker describes {@code topic} with a leader for each of its partitions: a
+   * source topic the group leader's metadata does not show yet at the first rebalance stops
+   * Kafka Streams ({@code MissingSourceTopicException}), and Streams creates only its internal
+   * topics itself, not the control topic.
+   */
+  private static void awaitLeaders(Admin client, String topic, int partitions, long deadline)
+      throws Exception {
+    while (true) {
+      try {
+        TopicDescription d = client.describeTopics(List.of(topic)).allTopicNames()
+            .get(left(deadline), TimeUnit.MILLISECONDS).get(topic);
+        if (d.partitions().size() == partitions
+            && d.partitions().stream().allMatch(p -> p.leader() != null)) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          throw e;
+        }
+      }
+      if (System.nanoTime() > deadline) {
+        throw new java.util.concurrent.TimeoutException(topic + " created but not described");
+      }
+      Thread.sleep(20);
     }
   }
 
