@@ -17,14 +17,14 @@ import java.util.Map;
  * ({@link CycleBook}), its writes' records and tallies ({@link CycleWrites}, {@link WriteTally}),
  * and the cycle judged by the {@link CycleJudge} once what its final observation announced is in.
  *
- * <p>It sees its campaigns only through a {@link Ledger}: whether a campaign was judged, its
- * configuration, and what the cycles add to it (events counted, fault classes seen, judged cycles'
- * digests). In one task today; the ledger's calls are the messages between the cycle stage and the
- * campaign judge once cycles are judged in tasks of their own (docs/cycle-tasks.md).
+ * <p>It sees its campaigns only through a {@link Ledger} (its {@link CycleTask}): whether a
+ * campaign was judged, how many nodes it configured, and what the cycles add to it (judged cycles'
+ * digests, progress: events counted, fault classes seen, cycles met and judged), which the task
+ * sends the campaign judge (docs/cycle-tasks.md).
  *
  * <p>A cycle's events are its writes, its polls, its {@code phase4.cycle} check and its fault
  * events. A fault event is the campaign's as well (its injected/healed pairs, its not-applied
- * reason): the campaign's side counts it and hands the stage its cycle's part ({@link #onFault}).
+ * reason): the judge counts it, and the task hands the stage its cycle's part ({@link #onFault}).
  */
 final class CycleStage {
   static final String WRITES = "4/writes";
@@ -239,7 +239,7 @@ final class CycleStage {
   // --------------------------------------------------------------------------- fault events
 
   /**
-   * A fault event of a cycle, counted by the campaign's side: its time in the cycle's fault
+   * A fault event of a cycle, counted by the campaign judge: its time in the cycle's fault
    * window, unless the cycle was judged (a kill's restart after the settle was not announced by
    * its final poll and is not its writes' window).
    */
