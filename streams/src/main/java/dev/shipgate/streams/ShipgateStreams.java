@@ -82,12 +82,35 @@ public final class ShipgateStreams implements AutoCloseable {
     internalTopicsThread.start();
     this.streams = new KafkaStreams(topology, props);
     streams.setUncaughtExceptionHandler(e -> {
+      if (missingSourceTopic(e) && missingTopicRetries.incrementAndGet() <= MISSING_TOPIC_RETRIES) {
+        // the control topic created just before the start, not yet in the metadata the group
+        // leader's assignment read (seen with a broker of three down): the thread rejoins
+        LOG.warn("a source topic is not in the metadata yet ({}); replacing the stream thread"
+            + " (retry {} of {})", e.toString(), missingTopicRetries.get(),
+            MISSING_TOPIC_RETRIES);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+      }
       LOG.error("stream thread failed, shutting shipgate-streams down: {}", e.toString(), e);
       failure.compareAndSet(null, e);
       return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     });
     streams.setStateListener((now, before) ->
         LOG.info("shipgate-streams state {} -> {}", before, now));
+  }
+
+  /** How many times a stream thread is replaced when a source topic is missing from metadata. */
+  static final int MISSING_TOPIC_RETRIES = 20;
+
+  private final java.util.concurrent.atomic.AtomicInteger missingTopicRetries =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  private static boolean missingSourceTopic(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof org.apache.kafka.streams.errors.MissingSourceTopicException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** On {@link #internalTopicsThread}: {@link InternalTopics#create}, its answer for start(). */
