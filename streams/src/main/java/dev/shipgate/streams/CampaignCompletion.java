@@ -11,7 +11,6 @@ import dev.shipgate.state.CycleControl;
 import dev.shipgate.state.CycleControlKind;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.StringSerializer;

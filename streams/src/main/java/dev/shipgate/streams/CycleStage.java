@@ -1,6 +1,5 @@
 package dev.shipgate.streams;
 
-import dev.shipgate.events.CampaignConfig;
 import dev.shipgate.events.CheckResult;
 import dev.shipgate.events.FaultEvent;
 import dev.shipgate.events.Observation;
